@@ -1,0 +1,368 @@
+//! A namespace-aware pull reader over a byte slice, built on quick-xml's `NsReader`.
+
+use std::borrow::Cow;
+
+use quick_xml::NsReader;
+use quick_xml::XmlVersion;
+use quick_xml::escape::resolve_predefined_entity;
+use quick_xml::events::{BytesStart, Event};
+use quick_xml::name::{QName, ResolveResult};
+
+use super::error::{ReadError, ReadErrorKind};
+use super::extra::{QualifiedName, RawElement};
+use super::{ReadXml, XSI_NAMESPACE};
+use crate::values::ValueError;
+
+/// An element start tag the reader has just returned, with where it began in the input.
+#[derive(Debug)]
+pub struct Child<'a> {
+    start: BytesStart<'a>,
+    empty: bool,
+    offset: u64,
+}
+
+impl<'a> Child<'a> {
+    /// Returns the element's local name (without prefix).
+    pub fn local_name(&self) -> &str {
+        self.start.local_name().into_inner()
+    }
+
+    /// Returns the start tag itself.
+    pub fn start(&self) -> &BytesStart<'a> {
+        &self.start
+    }
+
+    /// Returns true for an empty-element tag such as `<Options/>`.
+    pub fn is_empty(&self) -> bool {
+        self.empty
+    }
+}
+
+/// The value of an `xsi:type` attribute, resolved through the namespace declarations in scope.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum XsiType<'a> {
+    /// A type in the namespace the caller expected, by local name.
+    Local(Cow<'a, str>),
+    /// A type in another namespace, or in none.
+    Foreign(QualifiedName),
+}
+
+/// Reads partnerAPI XML from a byte slice without building a tree.
+///
+/// Generated code drives it through [`ReadXml`]; a SOAP layer uses [`XmlReader::root`] and
+/// [`XmlReader::next_child`] to walk an envelope down to the body.
+pub struct XmlReader<'a> {
+    inner: NsReader<&'a [u8]>,
+    input: &'a [u8],
+    event_offset: u64,
+}
+
+impl<'a> XmlReader<'a> {
+    /// Creates a reader over a complete document.
+    pub fn new(input: &'a [u8]) -> Self {
+        XmlReader {
+            inner: NsReader::from_reader(input),
+            input,
+            event_offset: 0,
+        }
+    }
+
+    /// Builds an error of `kind` located at the start of the last event read.
+    pub fn error(&self, kind: ReadErrorKind) -> ReadError {
+        ReadError::new(kind, self.input, self.event_offset)
+    }
+
+    /// Builds an error for an element text that does not fit its schema type.
+    pub fn invalid_value(&self, child: &Child<'_>, error: ValueError) -> ReadError {
+        ReadError::new(ReadErrorKind::InvalidValue(error), self.input, child.offset)
+            .in_element(child.local_name())
+    }
+
+    fn next_event(&mut self) -> Result<Event<'a>, ReadError> {
+        self.event_offset = self.inner.buffer_position();
+        match self.inner.read_event() {
+            Ok(event) => Ok(event),
+            Err(error) => {
+                let offset = self.inner.error_position();
+                Err(ReadError::new(
+                    ReadErrorKind::Syntax(error),
+                    self.input,
+                    offset,
+                ))
+            }
+        }
+    }
+
+    /// Returns the document's root element, skipping the prolog.
+    ///
+    /// # Errors
+    /// Fails on malformed XML or a document with no element.
+    pub fn root(&mut self) -> Result<Child<'a>, ReadError> {
+        loop {
+            let offset = self.inner.buffer_position();
+            match self.next_event()? {
+                Event::Start(start) => return Ok(self.child(start, false, offset)),
+                Event::Empty(start) => return Ok(self.child(start, true, offset)),
+                Event::Eof => return Err(self.error(ReadErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    fn child(&self, start: BytesStart<'a>, empty: bool, offset: u64) -> Child<'a> {
+        Child {
+            start,
+            empty,
+            offset,
+        }
+    }
+
+    /// Returns the next child element of the element whose children are being read, or
+    /// `None` at its end tag. Text between child elements, comments and processing
+    /// instructions are skipped.
+    ///
+    /// # Errors
+    /// Fails on malformed XML or a document that ends first.
+    pub fn next_child(&mut self) -> Result<Option<Child<'a>>, ReadError> {
+        loop {
+            let offset = self.inner.buffer_position();
+            match self.next_event()? {
+                Event::Start(start) => return Ok(Some(self.child(start, false, offset))),
+                Event::Empty(start) => return Ok(Some(self.child(start, true, offset))),
+                Event::End(_) => return Ok(None),
+                Event::Eof => return Err(self.error(ReadErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+    }
+
+    /// Returns true when `child` is in `namespace`, or in no namespace at all.
+    pub fn in_namespace(&self, child: &Child<'_>, namespace: &str) -> bool {
+        match self.inner.resolver().resolve_element(child.start.name()).0 {
+            ResolveResult::Bound(ns) => ns.into_inner() == namespace,
+            ResolveResult::Unbound => true,
+            ResolveResult::Unknown(_) => false,
+        }
+    }
+
+    /// Returns the namespace and local name of `child`.
+    pub fn qualified_name(&self, child: &Child<'_>) -> QualifiedName {
+        let (ns, local) = self.inner.resolver().resolve_element(child.start.name());
+        QualifiedName {
+            namespace: bound_namespace(ns),
+            name: local.into_inner().to_owned(),
+        }
+    }
+
+    /// Returns true when `child` carries `xsi:nil="true"` (or `"1"`).
+    pub fn is_nil(&self, child: &Child<'_>) -> bool {
+        self.xsi_attribute(child, "nil")
+            .is_some_and(|value| matches!(value.trim(), "true" | "1"))
+    }
+
+    fn xsi_attribute(&self, child: &Child<'_>, local: &str) -> Option<String> {
+        if child.start.attributes_raw().trim().is_empty() {
+            return None;
+        }
+        for attribute in child.start.attributes().with_checks(false).flatten() {
+            let (ns, name) = self.inner.resolver().resolve_attribute(attribute.key);
+            let is_xsi = matches!(ns, ResolveResult::Bound(ns) if ns.into_inner() == XSI_NAMESPACE);
+            if is_xsi && name.into_inner() == local {
+                let value = attribute.normalized_value(XmlVersion::Implicit1_0).ok()?;
+                return Some(value.into_owned());
+            }
+        }
+        None
+    }
+
+    /// Returns the `xsi:type` of `child`, resolved through the namespace declarations in scope.
+    ///
+    /// An unprefixed value resolves through the default namespace, as XML Schema QNames do.
+    ///
+    /// # Errors
+    /// Fails when the value's prefix is not declared.
+    pub fn xsi_type(
+        &self,
+        child: &Child<'a>,
+        expected_namespace: &str,
+    ) -> Result<Option<XsiType<'a>>, ReadError> {
+        let Some(value) = self.xsi_attribute(child, "type") else {
+            return Ok(None);
+        };
+        let value = value.trim();
+        let (ns, local) = self.inner.resolver().resolve(QName(value), true);
+        let local = local.into_inner().to_owned();
+        match ns {
+            ResolveResult::Bound(ns) if ns.into_inner() == expected_namespace => {
+                Ok(Some(XsiType::Local(Cow::Owned(local))))
+            }
+            ResolveResult::Unknown(prefix) => Err(ReadError::new(
+                ReadErrorKind::UnboundPrefix { prefix },
+                self.input,
+                child.offset,
+            )
+            .in_element(child.local_name())),
+            other => Ok(Some(XsiType::Foreign(QualifiedName {
+                namespace: bound_namespace(other),
+                name: local,
+            }))),
+        }
+    }
+
+    /// Reads the text content of `child` up to its end tag, resolving entity and character
+    /// references and CDATA sections.
+    ///
+    /// # Errors
+    /// Fails when the element holds a child element or the XML is malformed.
+    pub fn text(&mut self, child: &Child<'a>) -> Result<Cow<'a, str>, ReadError> {
+        if child.empty {
+            return Ok(Cow::Borrowed(""));
+        }
+        let mut text: Option<Cow<'a, str>> = None;
+        loop {
+            match self.next_event()? {
+                Event::Text(part) => append(&mut text, part.xml10_content()),
+                Event::CData(part) => append(&mut text, part.into_inner()),
+                Event::GeneralRef(reference) => {
+                    let resolved = self.resolve_reference(&reference)?;
+                    append(&mut text, Cow::Owned(resolved));
+                }
+                Event::End(_) => break,
+                Event::Start(start) | Event::Empty(start) => {
+                    let child_name = start.local_name().into_inner();
+                    let kind = ReadErrorKind::UnexpectedChild {
+                        child: child_name.to_owned(),
+                    };
+                    return Err(self.error(kind).in_element(child.local_name()));
+                }
+                Event::Eof => return Err(self.error(ReadErrorKind::UnexpectedEof)),
+                _ => {}
+            }
+        }
+        Ok(text.unwrap_or(Cow::Borrowed("")))
+    }
+
+    fn resolve_reference(
+        &self,
+        reference: &quick_xml::events::BytesRef<'_>,
+    ) -> Result<String, ReadError> {
+        let syntax = |error| self.error(ReadErrorKind::Syntax(error));
+        if let Some(ch) = reference.resolve_char_ref().map_err(syntax)? {
+            return Ok(ch.to_string());
+        }
+        match resolve_predefined_entity(reference) {
+            Some(text) => Ok(text.to_owned()),
+            None => Err(syntax(quick_xml::Error::Escape(
+                quick_xml::escape::EscapeError::UnrecognizedEntity(
+                    0..reference.len(),
+                    reference.to_string(),
+                ),
+            ))),
+        }
+    }
+
+    /// Skips `child` and everything inside it.
+    ///
+    /// # Errors
+    /// Fails on malformed XML.
+    pub fn skip(&mut self, child: &Child<'a>) -> Result<(), ReadError> {
+        if !child.empty {
+            let end = child.start.name();
+            if let Err(error) = self.inner.read_to_end(end) {
+                let offset = self.inner.error_position();
+                return Err(ReadError::new(
+                    ReadErrorKind::Syntax(error),
+                    self.input,
+                    offset,
+                ));
+            }
+        }
+        Ok(())
+    }
+
+    /// Reads `child` and everything inside it as raw XML text, exactly as it was written.
+    ///
+    /// # Errors
+    /// Fails on malformed XML or text that is not UTF-8.
+    pub fn raw(&mut self, child: &Child<'a>) -> Result<RawElement, ReadError> {
+        let name = self.qualified_name(child);
+        self.skip(child)?;
+        let start = usize::try_from(child.offset).unwrap_or(usize::MAX);
+        let end = usize::try_from(self.inner.buffer_position()).unwrap_or(usize::MAX);
+        let bytes = self.input.get(start..end).unwrap_or_default();
+        let xml = std::str::from_utf8(bytes)
+            .map_err(|_| self.error(ReadErrorKind::Utf8))?
+            .to_owned();
+        Ok(RawElement { name, xml })
+    }
+
+    /// Reads `child` as a `T`, adding the element to the error path on failure.
+    ///
+    /// # Errors
+    /// Fails when the content does not fit `T`.
+    pub fn read<T: ReadXml>(&mut self, child: &Child<'a>) -> Result<T, ReadError> {
+        T::read_xml(self, child)
+    }
+
+    /// Reads an optional element: `xsi:nil="true"` on an element the schema does not mark
+    /// nillable reads as absent, since the field has no other way to hold it.
+    ///
+    /// # Errors
+    /// Fails when the content does not fit `T`.
+    pub fn read_optional<T: ReadXml>(&mut self, child: &Child<'a>) -> Result<Option<T>, ReadError> {
+        if self.is_nil(child) {
+            self.skip(child)?;
+            return Ok(None);
+        }
+        T::read_xml(self, child).map(Some)
+    }
+
+    /// Reads the document's root element as a `T`, checking its name and namespace.
+    ///
+    /// # Errors
+    /// Fails when the root is another element or its content does not fit `T`.
+    pub fn read_document<T: ReadXml>(
+        &mut self,
+        namespace: &str,
+        element: &str,
+    ) -> Result<T, ReadError> {
+        let root = self.root()?;
+        self.expect_element(&root, namespace, element)?;
+        T::read_xml(self, &root)
+    }
+
+    /// Checks that `child` is the element `{namespace}element`.
+    ///
+    /// # Errors
+    /// Fails with [`ReadErrorKind::UnexpectedRoot`] naming both elements.
+    pub fn expect_element(
+        &self,
+        child: &Child<'_>,
+        namespace: &str,
+        element: &str,
+    ) -> Result<(), ReadError> {
+        let found = self.qualified_name(child);
+        if found.namespace.as_deref() == Some(namespace) && found.name == element {
+            return Ok(());
+        }
+        let kind = ReadErrorKind::UnexpectedRoot {
+            expected: format!("{{{namespace}}}{element}"),
+            found: found.to_string(),
+        };
+        Err(ReadError::new(kind, self.input, child.offset))
+    }
+}
+
+fn bound_namespace(ns: ResolveResult<'_>) -> Option<String> {
+    match ns {
+        ResolveResult::Bound(ns) => Some(ns.into_inner().to_owned()),
+        _ => None,
+    }
+}
+
+fn append<'a>(text: &mut Option<Cow<'a, str>>, part: Cow<'a, str>) {
+    match text {
+        None => *text = Some(part),
+        Some(existing) => existing.to_mut().push_str(&part),
+    }
+}

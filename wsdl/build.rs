@@ -1,0 +1,55 @@
+//! Generates the partnerAPI bindings from the WSDL into `OUT_DIR`.
+//!
+//! The WSDL is looked up, in order, at the path in `SFMC_PARTNER_WSDL`, at
+//! `wsdl/etframework.wsdl` in this crate (git-ignored), and at `shared/wsdl/etframework.wsdl`
+//! beside the repository. Nothing is downloaded: the fault schema the WSDL imports is this
+//! crate's own `ETFrameworkFault.xsd`.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+const WSDL_URL: &str = "https://webservice.exacttarget.com/etframework.wsdl";
+const FAULT_XSD_URL: &str = "https://webservice.exacttarget.com/ETFrameworkFault.xsd";
+
+fn main() -> ExitCode {
+    let manifest = PathBuf::from(std::env::var_os("CARGO_MANIFEST_DIR").unwrap_or_default());
+    println!("cargo::rerun-if-env-changed=SFMC_PARTNER_WSDL");
+    let Some(wsdl) = find_wsdl(&manifest) else {
+        eprintln!(
+            "error: no partnerAPI WSDL found. Download it from {WSDL_URL} and save it as {}, \
+             or set SFMC_PARTNER_WSDL to its path.",
+            manifest.join("etframework.wsdl").display()
+        );
+        return ExitCode::FAILURE;
+    };
+    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("partner_api.rs");
+    let mut config = sfmc_codegen::Config::new(&wsdl);
+    config.map_location(FAULT_XSD_URL, manifest.join("ETFrameworkFault.xsd"));
+    match config.write_if_changed(&out) {
+        Ok(generated) => {
+            for input in &generated.inputs {
+                println!("cargo::rerun-if-changed={}", input.display());
+            }
+            ExitCode::SUCCESS
+        }
+        Err(error) => {
+            eprintln!("error: cannot generate the partnerAPI bindings: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Returns the first WSDL that exists, watching every candidate so that adding one reruns
+/// the build.
+fn find_wsdl(manifest: &Path) -> Option<PathBuf> {
+    let mut candidates = Vec::new();
+    if let Some(path) = std::env::var_os("SFMC_PARTNER_WSDL") {
+        candidates.push(PathBuf::from(path));
+    }
+    candidates.push(manifest.join("etframework.wsdl"));
+    candidates.push(manifest.join("../../shared/wsdl/etframework.wsdl"));
+    for candidate in &candidates {
+        println!("cargo::rerun-if-changed={}", candidate.display());
+    }
+    candidates.into_iter().find(|candidate| candidate.is_file())
+}
