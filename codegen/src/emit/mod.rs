@@ -18,7 +18,7 @@ use crate::ir::{Builtin, Cardinality, Field, FieldType, Ir, TypeId, TypeKind};
 /// # Errors
 /// Fails only when the generator produced tokens that are not valid Rust, which is a bug.
 pub fn emit(ir: &Ir, banner: &str) -> Result<String, Error> {
-    let mut items = TokenStream::new();
+    let mut items = runtime_import();
     for (index, ty) in ir.types.iter().enumerate() {
         let id = TypeId(index);
         items.extend(match &ty.kind {
@@ -50,10 +50,19 @@ pub(crate) fn ident(name: &str) -> Ident {
     }
 }
 
-/// Returns the path of an item of the runtime's `codegen` module.
+/// Returns the path of an item of the runtime's `codegen` module, through the `rt` alias
+/// that [`runtime_import`] declares. Generated type names are UpperCamelCase, so none can
+/// shadow it.
 pub(crate) fn runtime(name: &str) -> TokenStream {
     let name = ident(name);
-    quote!(::sfmc_runtime::codegen::#name)
+    quote!(rt::#name)
+}
+
+/// Returns the import that [`runtime`] paths go through.
+pub(crate) fn runtime_import() -> TokenStream {
+    quote!(
+        use ::sfmc_runtime::codegen as rt;
+    )
 }
 
 /// Returns `#[doc = ...]` attributes: the schema's documentation, then a line naming the

@@ -30,6 +30,7 @@ pub fn emit_operations(ir: &Ir) -> TokenStream {
         return quote!();
     }
     let [operation, info] = ["Operation", "OperationInfo"].map(runtime);
+    let import = super::runtime_import();
     let markers = ir.operations.iter().map(|op| {
         let name = ident(&op.rust_name);
         let request = ident(&ir.get(op.request).rust_name);
@@ -74,6 +75,8 @@ pub fn emit_operations(ir: &Ir) -> TokenStream {
         /// The WSDL's operations: a marker type per operation, implementing `Operation`, and a
         /// table of all of them in WSDL order.
         pub mod operations {
+            #import
+
             #(#markers)*
 
             /// Every operation in WSDL order.

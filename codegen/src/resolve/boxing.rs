@@ -5,9 +5,14 @@
 //! edge inside a strongly connected component of that graph is boxed, which breaks every
 //! cycle and leaves other fields alone.
 
+use std::collections::BTreeSet;
+
 use crate::ir::{Cardinality, FieldType, Ir, TypeKind};
 
 /// Sets `boxed` on every field and choice variant that closes a cycle of by-value containment.
+///
+/// An inherited field is boxed in every type that has it as soon as it closes a cycle in one
+/// of them, so a field keeps one Rust type across a family.
 pub fn mark_boxed(ir: &mut Ir) {
     let edges: Vec<Vec<usize>> = ir
         .types
@@ -33,6 +38,25 @@ pub fn mark_boxed(ir: &mut Ir) {
                 }
             }
             TypeKind::Enum(_) | TypeKind::Alias(_) => {}
+        }
+    }
+    box_every_inheritor(ir);
+}
+
+fn box_every_inheritor(ir: &mut Ir) {
+    let mut boxed = BTreeSet::new();
+    for ty in &ir.types {
+        if let TypeKind::Struct(def) = &ty.kind {
+            for field in def.fields.iter().filter(|field| field.boxed) {
+                boxed.insert((field.declared_in, field.xml_name.clone()));
+            }
+        }
+    }
+    for ty in &mut ir.types {
+        if let TypeKind::Struct(def) = &mut ty.kind {
+            for field in &mut def.fields {
+                field.boxed |= boxed.contains(&(field.declared_in, field.xml_name.clone()));
+            }
         }
     }
 }

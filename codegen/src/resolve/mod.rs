@@ -356,6 +356,47 @@ impl Resolver<'_, '_> {
         for index in 0..self.ir.types.len() {
             self.flatten(TypeId(index), &mut done, 0)?;
         }
+        for index in 0..self.ir.types.len() {
+            self.check_unique_elements(TypeId(index))?;
+        }
+        Ok(())
+    }
+
+    /// Rejects a type in which two fields (own or inherited) read the same element name,
+    /// since a reader could not tell which field an element belongs to.
+    fn check_unique_elements(&self, id: TypeId) -> Result<(), Error> {
+        let TypeKind::Struct(def) = &self.ir.types[id.0].kind else {
+            return Ok(());
+        };
+        let mut seen = std::collections::BTreeSet::new();
+        for field in &def.fields {
+            let names: Vec<&str> = match &field.ty {
+                FieldType::Choice(choice) => match &self.ir.types[choice.0].kind {
+                    TypeKind::Choice(choice) => choice
+                        .variants
+                        .iter()
+                        .map(|v| v.xml_name.as_str())
+                        .collect(),
+                    _ => Vec::new(),
+                },
+                _ => vec![field.xml_name.as_str()],
+            };
+            for name in names {
+                if !seen.insert(name) {
+                    let Declaration::Complex(decl) = self.declarations[id.0] else {
+                        return Ok(());
+                    };
+                    return Err(Error::Unsupported {
+                        construct: format!("element `{name}`"),
+                        location: decl.location.clone(),
+                        reason: format!(
+                            "type `{}` declares or inherits two elements named `{name}`, so a reader could not tell them apart",
+                            decl.name.local
+                        ),
+                    });
+                }
+            }
+        }
         Ok(())
     }
 

@@ -28,8 +28,8 @@ impl fmt::Display for QualifiedName {
 pub struct RawElement {
     /// The element's resolved name.
     pub name: QualifiedName,
-    /// The element exactly as written, from its start tag to its end tag. Namespace
-    /// prefixes declared on ancestors are not repeated here.
+    /// The element as written, from its start tag to its end tag, with the namespace
+    /// declarations in scope copied onto its start tag so that it stands alone.
     pub xml: String,
 }
 
@@ -68,8 +68,22 @@ impl RawElement {
 pub struct UnknownType {
     /// The `xsi:type` as resolved, or `None` when the element had no `xsi:type`.
     pub type_name: Option<QualifiedName>,
-    /// The element exactly as written.
+    /// The element as written, with the namespace declarations in scope copied onto its
+    /// start tag so that it stands alone.
     pub xml: String,
+}
+
+impl UnknownType {
+    /// Reads the kept element as a `T`, such as the family's base type, to reach the fields
+    /// it shares with types the schema knows.
+    ///
+    /// # Errors
+    /// Fails when the element does not fit `T`.
+    pub fn read_as<T: super::ReadXml>(&self) -> Result<T, super::ReadError> {
+        let mut reader = super::XmlReader::new(self.xml.as_bytes());
+        let root = reader.root()?;
+        T::read_xml(&mut reader, &root)
+    }
 }
 
 /// Elements a value received that its schema type does not declare, and required elements

@@ -6,7 +6,7 @@ use quick_xml::NsReader;
 use quick_xml::XmlVersion;
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::{BytesStart, Event};
-use quick_xml::name::{QName, ResolveResult};
+use quick_xml::name::{PrefixDeclaration, QName, ResolveResult};
 
 use super::error::{ReadError, ReadErrorKind};
 use super::extra::{QualifiedName, RawElement};
@@ -280,20 +280,52 @@ impl<'a> XmlReader<'a> {
         Ok(())
     }
 
-    /// Reads `child` and everything inside it as raw XML text, exactly as it was written.
+    /// Reads `child` and everything inside it as raw XML text, as it was written, with the
+    /// namespace declarations in scope copied onto its start tag so that it stands alone.
     ///
     /// # Errors
     /// Fails on malformed XML or text that is not UTF-8.
     pub fn raw(&mut self, child: &Child<'a>) -> Result<RawElement, ReadError> {
         let name = self.qualified_name(child);
+        let declarations = self.inherited_declarations(child);
         self.skip(child)?;
         let start = usize::try_from(child.offset).unwrap_or(usize::MAX);
         let end = usize::try_from(self.inner.buffer_position()).unwrap_or(usize::MAX);
         let bytes = self.input.get(start..end).unwrap_or_default();
-        let xml = std::str::from_utf8(bytes)
-            .map_err(|_| self.error(ReadErrorKind::Utf8))?
-            .to_owned();
+        let written = std::str::from_utf8(bytes).map_err(|_| self.error(ReadErrorKind::Utf8))?;
+        let name_end = 1 + child.start.name().into_inner().len();
+        let mut xml = String::with_capacity(written.len() + declarations.len());
+        xml.push_str(written.get(..name_end).unwrap_or(written));
+        xml.push_str(&declarations);
+        xml.push_str(written.get(name_end..).unwrap_or_default());
         Ok(RawElement { name, xml })
+    }
+
+    /// Returns ` xmlns:p="…"` declarations for the bindings in scope at `child` that its own
+    /// start tag does not make.
+    fn inherited_declarations(&self, child: &Child<'_>) -> String {
+        let own: Vec<String> = child
+            .start
+            .attributes()
+            .with_checks(false)
+            .flatten()
+            .map(|attribute| attribute.key.into_inner().to_owned())
+            .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
+            .collect();
+        let mut out = String::new();
+        for (prefix, namespace) in self.inner.resolver().bindings() {
+            let key = match prefix {
+                PrefixDeclaration::Default => "xmlns".to_owned(),
+                PrefixDeclaration::Named("xml") => continue,
+                PrefixDeclaration::Named(prefix) => format!("xmlns:{prefix}"),
+            };
+            if own.contains(&key) {
+                continue;
+            }
+            let value = quick_xml::escape::escape(namespace.into_inner());
+            out.push_str(&format!(" {key}=\"{value}\""));
+        }
+        out
     }
 
     /// Reads `child` as a `T`, adding the element to the error path on failure.
