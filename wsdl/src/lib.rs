@@ -14,3 +14,6 @@ mod generated {
 }
 
 pub use generated::*;
+
+pub mod filter;
+pub mod rows;

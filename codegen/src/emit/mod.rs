@@ -38,8 +38,28 @@ pub fn emit(ir: &Ir, banner: &str) -> Result<String, Error> {
     items.extend(operations::emit_renames(ir));
     let file: syn::File = syn::parse2(items).map_err(|error| Error::Emit(error.to_string()))?;
     let mut out = String::from(banner);
-    out.push_str(&prettyplease::unparse(&file));
+    out.push_str(&separate_items(&prettyplease::unparse(&file)));
     Ok(out)
+}
+
+/// Puts an empty line after every item that ends with a closing brace at its own indentation,
+/// as hand-written code does; prettyplease writes items back to back.
+fn separate_items(code: &str) -> String {
+    let mut out = String::with_capacity(code.len() + code.len() / 16);
+    let mut lines = code.lines().peekable();
+    while let Some(line) = lines.next() {
+        out.push_str(line);
+        out.push('\n');
+        let closes_item = line.trim_start() == "}";
+        let indent = line.len() - line.trim_start().len();
+        if let Some(next) = lines.peek() {
+            let next_indent = next.len() - next.trim_start().len();
+            if closes_item && next_indent == indent && !next.trim_start().starts_with('}') {
+                out.push('\n');
+            }
+        }
+    }
+    out
 }
 
 /// Returns an identifier for a name the naming stage produced, raw when it starts with `r#`.
