@@ -2,6 +2,8 @@
 
 use std::path::PathBuf;
 
+pub mod xml_compare;
+
 /// Returns the repository's root folder.
 pub fn repository_root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")

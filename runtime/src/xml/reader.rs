@@ -287,12 +287,15 @@ impl<'a> XmlReader<'a> {
     /// Fails on malformed XML or text that is not UTF-8.
     pub fn raw(&mut self, child: &Child<'a>) -> Result<RawElement, ReadError> {
         let name = self.qualified_name(child);
-        let declarations = self.inherited_declarations(child);
-        self.skip(child)?;
         let start = usize::try_from(child.offset).unwrap_or(usize::MAX);
+        // The bindings in scope are those of the start tag just read, so collect them before
+        // skipping past the end tag.
+        let bindings: Vec<(String, String)> = self.bindings_in_scope();
+        self.skip(child)?;
         let end = usize::try_from(self.inner.buffer_position()).unwrap_or(usize::MAX);
         let bytes = self.input.get(start..end).unwrap_or_default();
         let written = std::str::from_utf8(bytes).map_err(|_| self.error(ReadErrorKind::Utf8))?;
+        let declarations = inherited_declarations(child, &bindings, written);
         let name_end = 1 + child.start.name().into_inner().len();
         let mut xml = String::with_capacity(written.len() + declarations.len());
         xml.push_str(written.get(..name_end).unwrap_or(written));
@@ -301,31 +304,17 @@ impl<'a> XmlReader<'a> {
         Ok(RawElement { name, xml })
     }
 
-    /// Returns ` xmlns:p="…"` declarations for the bindings in scope at `child` that its own
-    /// start tag does not make.
-    fn inherited_declarations(&self, child: &Child<'_>) -> String {
-        let own: Vec<String> = child
-            .start
-            .attributes()
-            .with_checks(false)
-            .flatten()
-            .map(|attribute| attribute.key.into_inner().to_owned())
-            .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
-            .collect();
-        let mut out = String::new();
+    fn bindings_in_scope(&self) -> Vec<(String, String)> {
+        let mut bindings = Vec::new();
         for (prefix, namespace) in self.inner.resolver().bindings() {
             let key = match prefix {
                 PrefixDeclaration::Default => "xmlns".to_owned(),
                 PrefixDeclaration::Named("xml") => continue,
                 PrefixDeclaration::Named(prefix) => format!("xmlns:{prefix}"),
             };
-            if own.contains(&key) {
-                continue;
-            }
-            let value = quick_xml::escape::escape(namespace.into_inner());
-            out.push_str(&format!(" {key}=\"{value}\""));
+            bindings.push((key, namespace.into_inner().to_owned()));
         }
-        out
+        bindings
     }
 
     /// Reads `child` as a `T`, adding the element to the error path on failure.
@@ -397,4 +386,34 @@ fn append<'a>(text: &mut Option<Cow<'a, str>>, part: Cow<'a, str>) {
         None => *text = Some(part),
         Some(existing) => existing.to_mut().push_str(&part),
     }
+}
+
+/// Returns ` xmlns:p="…"` declarations for the `bindings` in scope at `child` that its own
+/// start tag does not make: the default namespace, and each prefix the element's text uses
+/// (`p:` anywhere in it, which also covers prefixes inside `xsi:type` values).
+fn inherited_declarations(
+    child: &Child<'_>,
+    bindings: &[(String, String)],
+    written: &str,
+) -> String {
+    let own: Vec<String> = child
+        .start
+        .attributes()
+        .with_checks(false)
+        .flatten()
+        .map(|attribute| attribute.key.into_inner().to_owned())
+        .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
+        .collect();
+    let mut out = String::new();
+    for (key, namespace) in bindings {
+        let used = match key.strip_prefix("xmlns:") {
+            Some(prefix) => written.contains(&format!("{prefix}:")),
+            None => true,
+        };
+        if used && !own.contains(key) {
+            let value = quick_xml::escape::escape(namespace.as_str());
+            out.push_str(&format!(" {key}=\"{value}\""));
+        }
+    }
+    out
 }
