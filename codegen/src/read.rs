@@ -159,7 +159,7 @@ impl ModelReader<'_> {
                     line: position.row,
                     column: position.col,
                 },
-                message: error.to_string(),
+                message: without_position(&error.to_string()),
             }
         })?;
         let source = Source {
@@ -609,4 +609,15 @@ fn read_operations(
         }
     }
     Ok(operations)
+}
+
+/// Removes the ` at LINE:COLUMN` roxmltree appends to its messages, since the error prints
+/// the location itself.
+fn without_position(message: &str) -> String {
+    match message.rsplit_once(" at ") {
+        Some((text, position)) if position.split(':').all(|part| part.parse::<u32>().is_ok()) => {
+            text.to_owned()
+        }
+        _ => message.to_owned(),
+    }
 }

@@ -24,7 +24,13 @@ pub fn mark_boxed(ir: &mut Ir) {
     for index in 0..ir.types.len() {
         match &mut ir.types[index].kind {
             TypeKind::Struct(def) => {
-                for field in &mut def.fields {
+                // A choice field is never boxed: the choice's own variants are, when they
+                // close the cycle, and one box is enough.
+                for field in def
+                    .fields
+                    .iter_mut()
+                    .filter(|f| !matches!(f.ty, FieldType::Choice(_)))
+                {
                     if let Some(target) = by_value_target(&field.ty, field.cardinality) {
                         field.boxed = cyclic(index, target);
                     }

@@ -113,11 +113,14 @@ fn parse_floating(text: &str) -> Option<f64> {
     }
 }
 
-fn format_floating(value: f64) -> String {
-    if value.is_nan() {
+/// Formats an xsd:double or xsd:float: the shortest text that reads back to the same value,
+/// with infinity spelled `INF`.
+fn format_floating<F: Into<f64> + ToString + Copy>(value: F) -> String {
+    let wide: f64 = value.into();
+    if wide.is_nan() {
         "NaN".to_owned()
-    } else if value.is_infinite() {
-        if value > 0.0 { "INF" } else { "-INF" }.to_owned()
+    } else if wide.is_infinite() {
+        if wide > 0.0 { "INF" } else { "-INF" }.to_owned()
     } else {
         value.to_string()
     }
@@ -157,7 +160,7 @@ impl ReadXml for f32 {
 
 impl WriteXml for f32 {
     fn write_xml(&self, writer: &mut XmlWriter, name: &str) -> Result<(), WriteError> {
-        writer.text_element(name, &format_floating(f64::from(*self)))
+        writer.text_element(name, &format_floating(*self))
     }
 }
 
