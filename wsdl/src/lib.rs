@@ -4,6 +4,27 @@
 //! Every complex type is a struct with its inherited fields first; polymorphic types travel
 //! in `Any…` enums chosen by `xsi:type`; every struct keeps the elements its schema type does
 //! not declare in `extra`. See [`operations`] for the operation table.
+//!
+//! # Example
+//!
+//! ```
+//! use sfmc_partner_api::{filter, rows, Message, RetrieveRequest, RetrieveRequestMsg};
+//!
+//! let request = RetrieveRequestMsg {
+//!     retrieve_request: RetrieveRequest {
+//!         object_type: rows::object_type("SendLog"),
+//!         properties: vec!["JobID".into(), "BatchID".into(), "SubscriberID".into()],
+//!         filter: Some(filter::equals("UniqueID", "111-111-2323123")),
+//!         ..Default::default()
+//!     },
+//!     ..Default::default()
+//! };
+//! let xml = request.to_xml()?;
+//! assert!(xml.contains(r#"<Filter xsi:type="SimpleFilterPart">"#));
+//! let parsed = RetrieveRequestMsg::from_xml(xml.as_bytes())?;
+//! assert_eq!(parsed, request);
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
 
 #[allow(
     // The schema documents some types with text rustdoc reads as Markdown; it is kept as is.
@@ -14,6 +35,8 @@ mod generated {
 }
 
 pub use generated::*;
+pub use sfmc_runtime::values::{Date, DateTime, Offset, Time};
+pub use sfmc_runtime::xml::{Extra, Message, Nillable, RawElement, UnknownType};
 
 pub mod filter;
 pub mod rows;
