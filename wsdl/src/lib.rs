@@ -8,7 +8,8 @@
 //! # Example
 //!
 //! ```
-//! use sfmc_partner_api::{filter, rows, Message, RetrieveRequest, RetrieveRequestMsg};
+//! use sfmc_partner_api::runtime::xml::Message as _;
+//! use sfmc_partner_api::{filter, rows, RetrieveRequest, RetrieveRequestMsg};
 //!
 //! let request = RetrieveRequestMsg {
 //!     retrieve_request: RetrieveRequest {
@@ -35,8 +36,10 @@ mod generated {
 }
 
 pub use generated::*;
-pub use sfmc_runtime::values::{Date, DateTime, Offset, Time};
-pub use sfmc_runtime::xml::{Extra, Message, Nillable, RawElement, UnknownType};
+
+/// The runtime the bindings are built on, re-exported whole: flat re-exports could shadow a
+/// schema type of the same name (the WSDL has a type called `Message`).
+pub use sfmc_runtime as runtime;
 
 pub mod filter;
 pub mod rows;
