@@ -3,6 +3,7 @@
 //! The bindings in `sfmc-partner-api` are generated from the WSDL and implement the traits
 //! in [`xml`]; this crate holds everything they share, so the generated code stays thin.
 
+pub mod client;
 pub mod values;
 pub mod xml;
 

@@ -235,7 +235,10 @@ impl<'a> XmlReader<'a> {
                     };
                     return Err(self.error(kind).in_element(child.local_name()));
                 }
-                Event::Eof => return Err(self.error(ReadErrorKind::UnexpectedEof)),
+                Event::Eof => {
+                    let error = self.error(ReadErrorKind::UnexpectedEof);
+                    return Err(error.in_element(child.local_name()));
+                }
                 _ => {}
             }
         }
