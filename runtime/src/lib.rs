@@ -11,6 +11,7 @@ pub mod xml;
 /// things inside without regenerating.
 #[doc(hidden)]
 pub mod codegen {
+    pub use crate::client::{Client, Error as ClientError};
     pub use crate::values::{Date, DateTime, Time};
     pub use crate::xml::{
         Child, ComplexType, Extra, Message, Nillable, Operation, OperationInfo, RawElement,

@@ -229,6 +229,22 @@ async fn username_token_envelope() {
 }
 
 #[tokio::test]
+async fn typed_method_sends_its_action() {
+    use sfmc_partner_api::PartnerApi as _;
+
+    let server = Server::start().await;
+    server.push(SOAP_PATH, Reply::xml(200, RETRIEVE_OK));
+    let client = username_client(&server).build().unwrap();
+
+    let response = client.retrieve(&retrieve_request()).await.unwrap();
+
+    assert_sent_event(&response);
+    let requests = server.requests();
+    assert_eq!(requests.len(), 1);
+    assert_eq!(requests[0].header("soapaction"), Some("Retrieve"));
+}
+
+#[tokio::test]
 async fn oauth_envelope_and_token_request() {
     let server = Server::start().await;
     server.push(TOKEN_PATH, token_response(&server, "tok-1", 1079));
@@ -907,7 +923,10 @@ async fn truncated_xml() {
     assert_eq!(*status, 200);
     assert_eq!(read_error.line(), 1);
     assert_eq!(read_error.column(), cut.len() as u32 + 1);
-    assert_eq!(read_error.path(), "RetrieveResponseMsg/Results/SubscriberKey");
+    assert_eq!(
+        read_error.path(),
+        "RetrieveResponseMsg/Results/SubscriberKey"
+    );
     assert_eq!(
         error.to_string(),
         format!(

@@ -71,7 +71,10 @@ pub fn emit_operations(ir: &Ir) -> TokenStream {
             },
         }
     });
+    let methods = emit_methods(ir);
     quote! {
+        #methods
+
         /// The WSDL's operations: a marker type per operation, implementing `Operation`, and a
         /// table of all of them in WSDL order.
         pub mod operations {
@@ -81,6 +84,55 @@ pub fn emit_operations(ir: &Ir) -> TokenStream {
 
             /// Every operation in WSDL order.
             pub const ALL: &[#info] = &[#(#rows)*];
+        }
+    }
+}
+
+/// Emits the `PartnerApi` trait, one typed async method per operation, implemented on the
+/// runtime's SOAP client through its generic `call`.
+fn emit_methods(ir: &Ir) -> TokenStream {
+    let [client, client_error] = ["Client", "ClientError"].map(runtime);
+    let mut declarations = Vec::new();
+    let mut definitions = Vec::new();
+    for op in &ir.operations {
+        let method = ident(&op.method_name);
+        let marker = ident(&op.rust_name);
+        let request = ident(&ir.get(op.request).rust_name);
+        let response = ident(&ir.get(op.response).rust_name);
+        let doc = format!(
+            " Calls `{}` (soapAction `{}`), sending [`{request}`] and returning [`{response}`].",
+            op.name, op.soap_action
+        );
+        let signature = quote! {
+            fn #method(
+                &self,
+                request: &#request,
+            ) -> impl ::core::future::Future<
+                Output = ::core::result::Result<#response, #client_error>,
+            > + ::core::marker::Send
+        };
+        declarations.push(quote! {
+            #[doc = #doc]
+            ///
+            /// # Errors
+            /// Fails with the client's error: transport, HTTP status, SOAP fault or unreadable XML.
+            #signature;
+        });
+        definitions.push(quote! {
+            #signature {
+                self.call::<operations::#marker>(request)
+            }
+        });
+    }
+    quote! {
+        /// Typed methods for the WSDL's operations, one per operation, implemented on the
+        /// runtime's SOAP client.
+        pub trait PartnerApi {
+            #(#declarations)*
+        }
+
+        impl PartnerApi for #client {
+            #(#definitions)*
         }
     }
 }

@@ -298,6 +298,51 @@ impl rt::Message for CreateResponse {
     const NAMESPACE: &'static str = "urn:sfmc-codegen:golden";
 }
 
+/// Typed methods for the WSDL's operations, one per operation, implemented on the
+/// runtime's SOAP client.
+pub trait PartnerApi {
+    /// Calls `VersionInfo` (soapAction `VersionInfo`), sending [`VersionInfoRequestMsg`] and returning [`VersionInfoResponseMsg`].
+    ///
+    /// # Errors
+    /// Fails with the client's error: transport, HTTP status, SOAP fault or unreadable XML.
+    fn version_info(
+        &self,
+        request: &VersionInfoRequestMsg,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<VersionInfoResponseMsg, rt::ClientError>,
+    > + ::core::marker::Send;
+    /// Calls `Create` (soapAction `urn:sfmc-codegen:golden/Create`), sending [`CreateRequest`] and returning [`CreateResponse`].
+    ///
+    /// # Errors
+    /// Fails with the client's error: transport, HTTP status, SOAP fault or unreadable XML.
+    fn create(
+        &self,
+        request: &CreateRequest,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<CreateResponse, rt::ClientError>,
+    > + ::core::marker::Send;
+}
+
+impl PartnerApi for rt::Client {
+    fn version_info(
+        &self,
+        request: &VersionInfoRequestMsg,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<VersionInfoResponseMsg, rt::ClientError>,
+    > + ::core::marker::Send {
+        self.call::<operations::VersionInfo>(request)
+    }
+
+    fn create(
+        &self,
+        request: &CreateRequest,
+    ) -> impl ::core::future::Future<
+        Output = ::core::result::Result<CreateResponse, rt::ClientError>,
+    > + ::core::marker::Send {
+        self.call::<operations::Create>(request)
+    }
+}
+
 /// The WSDL's operations: a marker type per operation, implementing `Operation`, and a
 /// table of all of them in WSDL order.
 pub mod operations {
