@@ -4,6 +4,9 @@
 //! `wsdl/etframework.wsdl` in this crate (git-ignored), and at `shared/wsdl/etframework.wsdl`
 //! beside the repository. Nothing is downloaded: the fault schema the WSDL imports is this
 //! crate's own `ETFrameworkFault.xsd`.
+//!
+//! Beside the code it writes `schema-summary.txt`, the summary of the schema that
+//! `sfmc-codegen diff --against-build` compares a newer WSDL with.
 
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -22,10 +25,13 @@ fn main() -> ExitCode {
         );
         return ExitCode::FAILURE;
     };
-    let out = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default()).join("partner_api.rs");
+    let out_dir = PathBuf::from(std::env::var_os("OUT_DIR").unwrap_or_default());
     let mut config = sfmc_codegen::Config::new(&wsdl);
     config.map_location(FAULT_XSD_URL, manifest.join("ETFrameworkFault.xsd"));
-    match config.write_if_changed(&out) {
+    // The summary beside the code is what `sfmc-codegen diff --against-build` compares a new
+    // WSDL with; the code ends with its fingerprint as `SCHEMA_FINGERPRINT`.
+    let summary = out_dir.join(sfmc_codegen::diff::SUMMARY_FILE_NAME);
+    match config.write_with_summary(&out_dir.join("partner_api.rs"), &summary) {
         Ok(generated) => {
             for input in &generated.inputs {
                 println!("cargo::rerun-if-changed={}", input.display());
