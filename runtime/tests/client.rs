@@ -12,8 +12,8 @@ use sfmc_partner_api::{
     RetrieveRequestMsg, SimpleFilterPart, SimpleOperators,
 };
 use sfmc_runtime::client::{
-    AccessToken, Client, ClientBuilder, ClientCredentials, Error, RetryPolicy, SoapVersion,
-    TransportErrorKind, UsernameToken, WSSE_NAMESPACE,
+    AccessToken, Client, ClientBuilder, ClientCredentials, Error, RetryPolicy, ServiceError,
+    SoapVersion, TransportErrorKind, UsernameToken, WSSE_NAMESPACE,
 };
 use support::{Capture, Reply, Server};
 
@@ -1268,4 +1268,87 @@ fn call_future_is_send() {
     let request = retrieve_request();
     let future = client.call::<Retrieve>(&request);
     assert_send(&future);
+}
+
+const RETRIEVE_TIMEOUT: &str = concat!(
+    r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/">"#,
+    r#"<soap:Body><RetrieveResponseMsg xmlns="http://exacttarget.com/wsdl/partnerAPI">"#,
+    "<OverallStatus>Error: Timeout expired.  The timeout period elapsed prior to completion ",
+    "of the operation or the server is not responding.</OverallStatus>",
+    "<RequestID>r-timeout</RequestID></RetrieveResponseMsg></soap:Body></soap:Envelope>",
+);
+
+/// Turns a Retrieve's `Error: …` status into a service error, as the bindings' checks do.
+fn check_retrieve(
+    response: sfmc_partner_api::RetrieveResponseMsg,
+) -> Result<sfmc_partner_api::RetrieveResponseMsg, Error> {
+    if response.overall_status.starts_with("Error:") {
+        let error = ServiceError::new("Retrieve", &response.overall_status, response.request_id);
+        return Err(error.into());
+    }
+    Ok(response)
+}
+
+#[tokio::test]
+async fn call_checked_retries_service_timeout() {
+    let server = Server::start().await;
+    server.push(SOAP_PATH, Reply::xml(200, RETRIEVE_TIMEOUT));
+    server.push(SOAP_PATH, Reply::xml(200, RETRIEVE_OK));
+    let client = username_client(&server).build().unwrap();
+
+    let response = client
+        .call_checked::<Retrieve, _>(&retrieve_request(), check_retrieve)
+        .await
+        .unwrap();
+    assert_sent_event(&response);
+    let requests = server.requests_to(SOAP_PATH);
+    assert_eq!(requests.len(), 2);
+    assert_eq!(requests[0].body, requests[1].body);
+}
+
+#[tokio::test]
+async fn call_checked_returns_service_error() {
+    let server = Server::start().await;
+    for _ in 0..2 {
+        server.push(SOAP_PATH, Reply::xml(200, RETRIEVE_TIMEOUT));
+    }
+    let client = username_client(&server)
+        .retry(fast_retry(2))
+        .build()
+        .unwrap();
+
+    let error = client
+        .call_checked::<Retrieve, _>(&retrieve_request(), check_retrieve)
+        .await
+        .unwrap_err();
+    let Error::Service(service) = &error else {
+        panic!("expected a service error, got {error:?}");
+    };
+    assert_eq!(service.operation, "Retrieve");
+    assert_eq!(
+        service.status,
+        "Timeout expired.  The timeout period elapsed prior to completion of the operation or \
+         the server is not responding."
+    );
+    assert_eq!(service.request_id.as_deref(), Some("r-timeout"));
+    assert!(error.is_timeout());
+    assert_eq!(server.requests_to(SOAP_PATH).len(), 2);
+}
+
+#[tokio::test]
+async fn call_checked_create_not_retried() {
+    let server = Server::start().await;
+    server.push(SOAP_PATH, Reply::xml(200, CREATE_OK));
+    let client = username_client(&server).build().unwrap();
+
+    // A service timeout on Create is not retryable: the objects may have been created.
+    let error = client
+        .call_checked::<Create, _>(&create_request(), |_| {
+            Err(ServiceError::new("Create", "Error: Timeout expired.", None).into())
+        })
+        .await
+        .unwrap_err();
+    assert!(error.is_timeout());
+    assert!(!error.is_retryable());
+    assert_eq!(server.requests_to(SOAP_PATH).len(), 1);
 }

@@ -42,4 +42,6 @@ pub use generated::*;
 pub use sfmc_runtime as runtime;
 
 pub mod filter;
+pub mod outcome;
+pub mod paging;
 pub mod rows;

@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::service::ServiceError;
 use crate::xml::{QualifiedName, ReadError, WriteError};
 
 /// The WS-Security namespace: `Security` faults from the service are in it.
@@ -84,12 +85,37 @@ pub enum Error {
     /// The request message could not be written as XML.
     #[error("cannot write the request: {0}")]
     Write(#[from] WriteError),
+
+    /// The service returned a success HTTP status but reported in the response that the
+    /// request, or some of its objects, failed.
+    #[error("{0}")]
+    Service(Box<ServiceError>),
+
+    /// A paged Retrieve stopped before the service reported its last page.
+    #[error(
+        "paged Retrieve stopped after {pages} pages: {reason}{}",
+        request_id.as_deref().map(|id| format!(" (RequestID {id})")).unwrap_or_default()
+    )]
+    Paging {
+        /// How many pages arrived.
+        pages: usize,
+        /// The `RequestID` of the latest page, from which the next page would continue.
+        request_id: Option<String>,
+        /// The reason paging stopped.
+        reason: String,
+    },
+}
+
+impl From<ServiceError> for Error {
+    fn from(error: ServiceError) -> Self {
+        Error::Service(Box::new(error))
+    }
 }
 
 impl Error {
     /// Returns true when repeating the request could succeed: the service throttled it or
-    /// did not process it, the connection failed or timed out, or a gateway returned 502,
-    /// 503 or 504.
+    /// did not process it, the connection failed or timed out, a gateway returned 502,
+    /// 503 or 504, or a Retrieve's `OverallStatus` reports a timeout.
     ///
     /// Whether a retry is also safe depends on the operation: a `Create` that timed out may
     /// have been carried out. The client's [`RetryPolicy`](super::RetryPolicy) decides that.
@@ -98,6 +124,7 @@ impl Error {
             Error::Transport(_) => true,
             Error::Status { status, .. } => matches!(status, 502..=504),
             Error::Fault(fault) => fault.is_rate_limited() || fault.is_not_processed(),
+            Error::Service(error) => error.is_retryable(),
             _ => false,
         }
     }
@@ -119,16 +146,33 @@ impl Error {
         matches!(self, Error::Authentication(_) | Error::Token(_))
     }
 
-    /// Returns true when the request timed out.
+    /// Returns true when the request timed out: no response arrived in time, or the
+    /// service's `OverallStatus` reports `Timeout expired`.
     pub fn is_timeout(&self) -> bool {
-        matches!(self, Error::Transport(error) if error.kind() == TransportErrorKind::Timeout)
+        match self {
+            Error::Transport(error) => error.kind() == TransportErrorKind::Timeout,
+            Error::Service(error) => error.is_timeout(),
+            _ => false,
+        }
     }
 
-    /// Returns the `Code` of the fault's `apifault` detail, such as 17 for `Rate Limited`.
+    /// Returns the service's error code: the `Code` of a fault's `apifault` detail, such as
+    /// 17 for `Rate Limited`, or the `ErrorCode` of the first failed result, such as 12014.
     pub fn error_code(&self) -> Option<i64> {
+        if let Error::Service(error) = self {
+            return error.error_code().map(i64::from);
+        }
         self.fault()
             .and_then(|fault| fault.api_fault.as_ref())
             .map(|api_fault| api_fault.code)
+    }
+
+    /// Returns the failure the service reported in a successful response, when it did.
+    pub fn service(&self) -> Option<&ServiceError> {
+        match self {
+            Error::Service(error) => Some(error),
+            _ => None,
+        }
     }
 
     /// Returns the SOAP fault, when the service returned one.
@@ -140,6 +184,7 @@ impl Error {
     }
 
     /// Returns the HTTP status of the response the error came from, when one arrived.
+    /// `None` for [`Error::Service`], whose response had a success status.
     pub fn http_status(&self) -> Option<u16> {
         match self {
             Error::Status { status, .. }

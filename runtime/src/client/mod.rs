@@ -36,6 +36,7 @@ mod json;
 mod redact;
 mod response;
 mod retry;
+mod service;
 mod transport;
 
 use std::fmt;
@@ -52,6 +53,7 @@ pub use error::{
     WSSE_NAMESPACE,
 };
 pub use retry::{IDEMPOTENT_OPERATIONS, RetryPolicy};
+pub use service::{FailedResult, ServiceError, is_success_code, is_success_status};
 
 use crate::xml::{Message, Operation};
 use auth::{IssuedToken, TokenCache};
@@ -163,6 +165,28 @@ impl Client {
     /// - [`Error::Xml`] or [`Error::InvalidResponse`] for a body that cannot be read as the
     ///   response message.
     pub async fn call<O: Operation>(&self, request: &O::Request) -> Result<O::Response, Error> {
+        self.call_checked::<O, _>(request, Ok).await
+    }
+
+    /// Sends `request` as operation `O`, like [`Client::call`], and passes each response
+    /// through `check`, which turns a failure reported inside the response into an error.
+    ///
+    /// An error from `check` goes through the same retry decision as any other, so a
+    /// Retrieve whose `OverallStatus` reports a timeout ([`ServiceError::is_retryable`]) is
+    /// sent again as the [`RetryPolicy`] allows.
+    ///
+    /// # Errors
+    /// The errors of [`Client::call`], and whatever `check` returns, usually
+    /// [`Error::Service`].
+    pub async fn call_checked<O, F>(
+        &self,
+        request: &O::Request,
+        check: F,
+    ) -> Result<O::Response, Error>
+    where
+        O: Operation,
+        F: Fn(O::Response) -> Result<O::Response, Error>,
+    {
         let ids = CallIds {
             message_id: format!("urn:uuid:{}", self.inner.random.uuid()),
             security_token_id: format!("SecurityToken-{}", self.inner.random.uuid()),
@@ -174,8 +198,13 @@ impl Client {
             let result = self
                 .attempt::<O>(request, &ids, rejected_token.take())
                 .await;
-            let failure = match result {
-                Ok(response) => return Ok(response),
+            let failure = match result.map(&check) {
+                Ok(Ok(response)) => return Ok(response),
+                Ok(Err(error)) => Failure {
+                    error,
+                    before_request: false,
+                    token_generation: None,
+                },
                 Err(failure) => failure,
             };
             match self.next_step(O::NAME, &failure, attempt, renewed) {
