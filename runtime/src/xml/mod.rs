@@ -148,8 +148,17 @@ fn read_children<'a, T: ComplexType>(
     seen: &mut u128,
     reader: &mut XmlReader<'a>,
 ) -> Result<(), ReadError> {
+    // Children without a prefix or attributes all share the parent's default namespace, so
+    // it is resolved once for them.
+    let mut plain_in_namespace = None;
     while let Some(grandchild) = reader.next_child()? {
-        let slot = if reader.in_namespace(&grandchild, T::NAMESPACE) {
+        let in_namespace = if grandchild.is_plain() {
+            *plain_in_namespace
+                .get_or_insert_with(|| reader.in_namespace(&grandchild, T::NAMESPACE))
+        } else {
+            reader.in_namespace(&grandchild, T::NAMESPACE)
+        };
+        let slot = if in_namespace {
             value.read_child(grandchild.local_name(), reader, &grandchild)?
         } else {
             Slot::Unknown

@@ -19,12 +19,22 @@ pub struct Child<'a> {
     start: BytesStart<'a>,
     empty: bool,
     offset: u64,
+    /// Where the local name starts in the qualified name, found once since every step of
+    /// reading asks for it.
+    local_start: usize,
 }
 
 impl<'a> Child<'a> {
     /// Returns the element's local name (without prefix).
     pub fn local_name(&self) -> &str {
-        self.start.local_name().into_inner()
+        let name = self.start.name().into_inner();
+        name.get(self.local_start..).unwrap_or(name)
+    }
+
+    /// Returns true when the element has neither a prefix nor attributes, so its namespace is
+    /// the default namespace of its parent's scope.
+    pub fn is_plain(&self) -> bool {
+        self.local_start == 0 && self.start.attributes_raw().trim().is_empty()
     }
 
     /// Returns the start tag itself.
@@ -110,10 +120,16 @@ impl<'a> XmlReader<'a> {
     }
 
     fn child(&self, start: BytesStart<'a>, empty: bool, offset: u64) -> Child<'a> {
+        let local_start = start
+            .name()
+            .into_inner()
+            .find(':')
+            .map_or(0, |colon| colon + 1);
         Child {
             start,
             empty,
             offset,
+            local_start,
         }
     }
 
@@ -160,7 +176,7 @@ impl<'a> XmlReader<'a> {
             .is_some_and(|value| matches!(value.trim(), "true" | "1"))
     }
 
-    fn xsi_attribute(&self, child: &Child<'_>, local: &str) -> Option<String> {
+    fn xsi_attribute<'c>(&self, child: &'c Child<'_>, local: &str) -> Option<Cow<'c, str>> {
         if child.start.attributes_raw().trim().is_empty() {
             return None;
         }
@@ -168,8 +184,7 @@ impl<'a> XmlReader<'a> {
             let (ns, name) = self.inner.resolver().resolve_attribute(attribute.key);
             let is_xsi = matches!(ns, ResolveResult::Bound(ns) if ns.into_inner() == XSI_NAMESPACE);
             if is_xsi && name.into_inner() == local {
-                let value = attribute.normalized_value(XmlVersion::Implicit1_0).ok()?;
-                return Some(value.into_owned());
+                return attribute.normalized_value(XmlVersion::Implicit1_0).ok();
             }
         }
         None
@@ -181,30 +196,40 @@ impl<'a> XmlReader<'a> {
     ///
     /// # Errors
     /// Fails when the value's prefix is not declared.
-    pub fn xsi_type(
+    pub fn xsi_type<'c>(
         &self,
-        child: &Child<'a>,
+        child: &'c Child<'_>,
         expected_namespace: &str,
-    ) -> Result<Option<XsiType<'a>>, ReadError> {
+    ) -> Result<Option<XsiType<'c>>, ReadError> {
         let Some(value) = self.xsi_attribute(child, "type") else {
             return Ok(None);
         };
-        let value = value.trim();
-        let (ns, local) = self.inner.resolver().resolve(QName(value), true);
-        let local = local.into_inner().to_owned();
+        let (ns, local_start) = {
+            let trimmed = value.trim();
+            let (ns, local) = self.inner.resolver().resolve(QName(trimmed), true);
+            let offset = local.into_inner().as_ptr() as usize - value.as_ptr() as usize;
+            (owned_namespace(ns, expected_namespace), offset)
+        };
+        let local_end = local_start + value[local_start..].trim_end().len();
+        let local = match value {
+            Cow::Borrowed(text) => Cow::Borrowed(&text[local_start..local_end]),
+            Cow::Owned(text) => Cow::Owned(text[local_start..local_end].to_owned()),
+        };
         match ns {
-            ResolveResult::Bound(ns) if ns.into_inner() == expected_namespace => {
-                Ok(Some(XsiType::Local(Cow::Owned(local))))
-            }
-            ResolveResult::Unknown(prefix) => Err(ReadError::new(
+            Resolved::Expected => Ok(Some(XsiType::Local(local))),
+            Resolved::Unknown(prefix) => Err(ReadError::new(
                 ReadErrorKind::UnboundPrefix { prefix },
                 self.input,
                 child.offset,
             )
             .in_element(child.local_name())),
-            other => Ok(Some(XsiType::Foreign(QualifiedName {
-                namespace: bound_namespace(other),
-                name: local,
+            Resolved::Bound(ns) => Ok(Some(XsiType::Foreign(QualifiedName {
+                namespace: Some(ns),
+                name: local.into_owned(),
+            }))),
+            Resolved::Unbound => Ok(Some(XsiType::Foreign(QualifiedName {
+                namespace: None,
+                name: local.into_owned(),
             }))),
         }
     }
@@ -291,33 +316,43 @@ impl<'a> XmlReader<'a> {
     pub fn raw(&mut self, child: &Child<'a>) -> Result<RawElement, ReadError> {
         let name = self.qualified_name(child);
         let start = usize::try_from(child.offset).unwrap_or(usize::MAX);
-        // The bindings in scope are those of the start tag just read, so collect them before
-        // skipping past the end tag.
-        let bindings: Vec<(String, String)> = self.bindings_in_scope();
+        // Skipping a start tag pops its own declarations, so the bindings left in scope are
+        // the enclosing ones, which the element's text does not repeat.
         self.skip(child)?;
         let end = usize::try_from(self.inner.buffer_position()).unwrap_or(usize::MAX);
         let bytes = self.input.get(start..end).unwrap_or_default();
         let written = std::str::from_utf8(bytes).map_err(|_| self.error(ReadErrorKind::Utf8))?;
-        let declarations = inherited_declarations(child, &bindings, written);
         let name_end = 1 + child.start.name().into_inner().len();
-        let mut xml = String::with_capacity(written.len() + declarations.len());
+        let mut xml = String::with_capacity(written.len() + 64);
         xml.push_str(written.get(..name_end).unwrap_or(written));
-        xml.push_str(&declarations);
+        self.push_inherited_declarations(child, written, &mut xml);
         xml.push_str(written.get(name_end..).unwrap_or_default());
         Ok(RawElement { name, xml })
     }
 
-    fn bindings_in_scope(&self) -> Vec<(String, String)> {
-        let mut bindings = Vec::new();
+    /// Appends ` xmlns:p="…"` declarations for the bindings in scope that `child`'s start tag
+    /// does not make itself: the default namespace, and each prefix its text uses (which also
+    /// covers prefixes inside `xsi:type` values).
+    fn push_inherited_declarations(&self, child: &Child<'_>, written: &str, out: &mut String) {
         for (prefix, namespace) in self.inner.resolver().bindings() {
-            let key = match prefix {
-                PrefixDeclaration::Default => "xmlns".to_owned(),
+            let prefix = match prefix {
+                PrefixDeclaration::Default => None,
                 PrefixDeclaration::Named("xml") => continue,
-                PrefixDeclaration::Named(prefix) => format!("xmlns:{prefix}"),
+                PrefixDeclaration::Named(prefix) => Some(prefix),
             };
-            bindings.push((key, namespace.into_inner().to_owned()));
+            let used = prefix.is_none_or(|prefix| uses_prefix(written, prefix));
+            if !used || declares(child, prefix) {
+                continue;
+            }
+            out.push_str(" xmlns");
+            if let Some(prefix) = prefix {
+                out.push(':');
+                out.push_str(prefix);
+            }
+            out.push_str("=\"");
+            out.push_str(&quick_xml::escape::escape(namespace.into_inner()));
+            out.push('"');
         }
-        bindings
     }
 
     /// Reads `child` as a `T`, adding the element to the error path on failure.
@@ -391,32 +426,50 @@ fn append<'a>(text: &mut Option<Cow<'a, str>>, part: Cow<'a, str>) {
     }
 }
 
-/// Returns ` xmlns:p="…"` declarations for the `bindings` in scope at `child` that its own
-/// start tag does not make: the default namespace, and each prefix the element's text uses
-/// (`p:` anywhere in it, which also covers prefixes inside `xsi:type` values).
-fn inherited_declarations(
-    child: &Child<'_>,
-    bindings: &[(String, String)],
-    written: &str,
-) -> String {
-    let own: Vec<String> = child
+/// Returns true when `child`'s start tag declares `prefix` (`None` for the default namespace).
+fn declares(child: &Child<'_>, prefix: Option<&str>) -> bool {
+    if child.start.attributes_raw().is_empty() {
+        return false;
+    }
+    child
         .start
         .attributes()
         .with_checks(false)
         .flatten()
-        .map(|attribute| attribute.key.into_inner().to_owned())
-        .filter(|key| key == "xmlns" || key.starts_with("xmlns:"))
-        .collect();
-    let mut out = String::new();
-    for (key, namespace) in bindings {
-        let used = match key.strip_prefix("xmlns:") {
-            Some(prefix) => written.contains(&format!("{prefix}:")),
-            None => true,
-        };
-        if used && !own.contains(key) {
-            let value = quick_xml::escape::escape(namespace.as_str());
-            out.push_str(&format!(" {key}=\"{value}\""));
-        }
+        .any(|attribute| {
+            let key = attribute.key.into_inner();
+            match prefix {
+                None => key == "xmlns",
+                Some(prefix) => key.strip_prefix("xmlns:") == Some(prefix),
+            }
+        })
+}
+
+/// Returns true when `text` holds `prefix:` at the start of a name.
+fn uses_prefix(text: &str, prefix: &str) -> bool {
+    text.match_indices(prefix).any(|(index, _)| {
+        let after = &text[index + prefix.len()..];
+        let before = text[..index].chars().next_back();
+        let starts_name =
+            before.is_none_or(|c| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.' | ':')));
+        after.starts_with(':') && starts_name
+    })
+}
+
+/// A namespace resolution that owns its text, so it outlives the resolver borrow; the
+/// expected namespace, the common case, allocates nothing.
+enum Resolved {
+    Expected,
+    Bound(String),
+    Unbound,
+    Unknown(String),
+}
+
+fn owned_namespace(ns: ResolveResult<'_>, expected: &str) -> Resolved {
+    match ns {
+        ResolveResult::Bound(ns) if ns.into_inner() == expected => Resolved::Expected,
+        ResolveResult::Bound(ns) => Resolved::Bound(ns.into_inner().to_owned()),
+        ResolveResult::Unbound => Resolved::Unbound,
+        ResolveResult::Unknown(prefix) => Resolved::Unknown(prefix),
     }
-    out
 }
