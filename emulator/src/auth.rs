@@ -2,7 +2,6 @@
 
 use hyper::StatusCode;
 use serde_json::{Value, json};
-use tokio::time::Instant;
 
 use crate::Shared;
 use crate::envelope::{Credentials, Fault};
@@ -74,10 +73,21 @@ pub(crate) async fn token_endpoint(shared: &Shared, body: &[u8]) -> Reply {
             state.ids.next_u64(),
             state.ids.next_u64()
         );
+        let lifetime_ms = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX);
         let issued = IssuedToken {
-            expires_at: Instant::now() + lifetime,
+            expires_at: crate::clock::now_millis().saturating_add(lifetime_ms),
         };
         state.tokens.insert(token.clone(), issued);
+        if let Some(path) = &shared.config.state_file {
+            if let Err(error) = crate::persist::save(path, &state) {
+                tracing::error!(path = %path.display(), %error, "writing the state file failed");
+                return oauth_error(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "server_error",
+                    "The emulator could not write its state file.",
+                );
+            }
+        }
         token
     };
     let scope = match request.get("scope").and_then(Value::as_str) {
@@ -117,7 +127,7 @@ pub(crate) async fn authenticate(shared: &Shared, credentials: &Credentials) -> 
         Credentials::AccessToken(token) => {
             let state = shared.state.lock().await;
             match state.tokens.get(token) {
-                Some(issued) if issued.expires_at > Instant::now() => Ok(()),
+                Some(issued) if issued.expires_at > crate::clock::now_millis() => Ok(()),
                 Some(_) => Err(Fault::Security("Token Expired")),
                 None => Err(Fault::Security("Login failed")),
             }

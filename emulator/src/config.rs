@@ -1,8 +1,12 @@
 //! The emulator's configuration: accounts, OAuth clients, timings and the objects the
 //! account starts with.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
 use std::time::Duration;
+
+use crate::faults::{FaultRule, OperationFaults};
+use crate::tracking::ScenarioEvent;
 
 /// The ObjectID of the `TriggeredSendDataExtension` template. Salesforce's one-to-one
 /// tracking guide calls it a static value used for all accounts.
@@ -47,11 +51,30 @@ pub struct Config {
     pub send_classifications: BTreeSet<String>,
     /// The seed of every generated ID; `None` seeds from the clock.
     pub seed: Option<u64>,
+    /// The tracking events each email address produces after a send, keyed by the address
+    /// in lowercase.
+    pub scenarios: BTreeMap<String, Vec<ScenarioEvent>>,
+    /// Whether an address without a scenario gets a random one, drawn from the seeded ID
+    /// generator. Without it, such an address produces only its SentEvent.
+    pub random_scenarios: bool,
+    /// How long after the send a scenario's tracking events become retrievable, whatever
+    /// their `EventDate`.
+    pub tracking_delay: Duration,
+    /// Injected latency and faults, keyed by operation name (`Retrieve`, `Create`, …) or
+    /// `*` for every operation without its own entry.
+    pub faults: BTreeMap<String, OperationFaults>,
+    /// The file that keeps the account's objects and issued access tokens across restarts;
+    /// `None` keeps them in memory only.
+    pub state_file: Option<PathBuf>,
+    /// Whether every retrieve result carries an element the schema does not declare, so that
+    /// clients show they ignore unknown elements.
+    pub tolerance_check: bool,
 }
 
 impl Default for Config {
     /// No accounts, 1,080-second tokens (the lifetime the documentation gives), no send
-    /// log delay, no emails and no send classifications.
+    /// log or tracking delay, no emails, no send classifications, no tracking scenarios, no
+    /// faults, and state in memory only.
     fn default() -> Self {
         Config {
             accounts: Vec::new(),
@@ -61,6 +84,12 @@ impl Default for Config {
             emails: BTreeSet::new(),
             send_classifications: BTreeSet::new(),
             seed: None,
+            scenarios: BTreeMap::new(),
+            random_scenarios: false,
+            tracking_delay: Duration::ZERO,
+            faults: BTreeMap::new(),
+            state_file: None,
+            tolerance_check: false,
         }
     }
 }
@@ -115,6 +144,57 @@ impl Config {
     /// Makes every generated ID reproducible.
     pub fn seed(mut self, seed: u64) -> Self {
         self.seed = Some(seed);
+        self
+    }
+
+    /// Sets the tracking events sends to `email_address` produce, replacing any earlier
+    /// scenario of that address. The address is compared without case.
+    pub fn scenario(mut self, email_address: &str, events: Vec<ScenarioEvent>) -> Self {
+        self.scenarios
+            .insert(email_address.trim().to_ascii_lowercase(), events);
+        self
+    }
+
+    /// Gives every address without a scenario a random one, reproducible with [`Config::seed`].
+    pub fn random_scenarios(mut self, enabled: bool) -> Self {
+        self.random_scenarios = enabled;
+        self
+    }
+
+    /// Sets the delay between a send and the time its scenario's tracking events become
+    /// retrievable.
+    pub fn tracking_delay(mut self, delay: Duration) -> Self {
+        self.tracking_delay = delay;
+        self
+    }
+
+    /// Delays every request of `operation` (or `*` for all) by `latency` before it is served.
+    pub fn latency(mut self, operation: &str, latency: Duration) -> Self {
+        self.faults.entry(operation.to_owned()).or_default().latency = latency;
+        self
+    }
+
+    /// Adds a fault rule for `operation` (or `*` for all). Rules are tried in the order
+    /// they were added, and the first that fires decides the response.
+    pub fn fault(mut self, operation: &str, rule: FaultRule) -> Self {
+        self.faults
+            .entry(operation.to_owned())
+            .or_default()
+            .rules
+            .push(rule);
+        self
+    }
+
+    /// Keeps the account's objects and issued access tokens in `path` across restarts. The
+    /// file is JSON, rewritten after every change, and contains the tokens in clear text.
+    pub fn state_file(mut self, path: impl Into<PathBuf>) -> Self {
+        self.state_file = Some(path.into());
+        self
+    }
+
+    /// Adds an element the schema does not declare to every retrieve result.
+    pub fn tolerance_check(mut self, enabled: bool) -> Self {
+        self.tolerance_check = enabled;
         self
     }
 }

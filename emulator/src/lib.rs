@@ -14,18 +14,44 @@
 //! # Ok(()) }
 //! ```
 //!
-//! All state lives in memory behind one mutex, and is lost when the emulator stops.
+//! Tracking events beyond the SentEvent come from a scenario per address, or a seeded
+//! random one, and faults are injected per operation:
+//!
+//! ```no_run
+//! # async fn run() -> std::io::Result<()> {
+//! use std::time::Duration;
+//!
+//! use sfmc_emulator::{Config, Emulator, FaultKind, FaultRule, ScenarioEvent, ScenarioEventKind};
+//!
+//! let opened = ScenarioEvent::new(ScenarioEventKind::Open, Duration::from_secs(90));
+//! let config = Config::default()
+//!     .account("api-user", "pa55word")
+//!     .scenario("reader@example.com", vec![opened])
+//!     // The first Retrieve gets the `Rate Limited` fault, later ones succeed.
+//!     .fault("Retrieve", FaultRule::new(FaultKind::RateLimited).max_count(1));
+//! let emulator = Emulator::start(config).await?;
+//! # Ok(()) }
+//! ```
+//!
+//! All state lives in memory behind one mutex. Without [`Config::state_file`] it is lost
+//! when the emulator stops. With it, every request that changes the account's objects or
+//! issues a token writes them to the file before its response is sent.
 
 mod auth;
 mod clock;
 mod config;
+mod describe;
 mod envelope;
+mod faults;
 mod filter;
 mod objects;
 mod operations;
+mod persist;
 mod retrieve;
+mod rows;
 mod server;
 mod state;
+mod tracking;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -38,6 +64,9 @@ pub use config::{
     Config, OAuthClient, SEND_LOG_TEMPLATE_OBJECT_ID, TRIGGERED_SEND_TEMPLATE_OBJECT_ID,
     UsernameAccount,
 };
+pub use faults::{FaultKind, FaultRule, OperationFaults};
+pub use retrieve::TOLERANCE_CHECK_ELEMENT;
+pub use tracking::{ScenarioEvent, ScenarioEventKind};
 
 use state::State;
 
@@ -45,6 +74,8 @@ use state::State;
 pub(crate) struct Shared {
     pub(crate) config: Config,
     pub(crate) state: Mutex<State>,
+    /// The fault rules' counters, locked only to decide a request's fault.
+    pub(crate) faults: std::sync::Mutex<faults::FaultState>,
     /// The base URL clients reach the emulator at, such as `http://127.0.0.1:8080`.
     pub(crate) base_url: String,
 }
@@ -60,31 +91,36 @@ impl Emulator {
     /// Starts the emulator on an ephemeral port of 127.0.0.1.
     ///
     /// # Errors
-    /// Fails when the port cannot be bound.
+    /// Fails when the port cannot be bound, or when the configured state file exists but
+    /// cannot be read.
     pub async fn start(config: Config) -> std::io::Result<Emulator> {
+        let state = initial_state(&config)?;
         let listener = TcpListener::bind("127.0.0.1:0").await?;
-        Ok(Self::serve(listener, config))
+        Ok(Self::serve(listener, config, state))
     }
 
     /// Starts the emulator on `address`.
     ///
     /// # Errors
-    /// Fails when the address cannot be bound.
+    /// Fails when the address cannot be bound, or when the configured state file exists
+    /// but cannot be read.
     pub async fn bind(address: SocketAddr, config: Config) -> std::io::Result<Emulator> {
+        let state = initial_state(&config)?;
         let listener = TcpListener::bind(address).await?;
-        Ok(Self::serve(listener, config))
+        Ok(Self::serve(listener, config, state))
     }
 
-    fn serve(listener: TcpListener, config: Config) -> Emulator {
+    fn serve(listener: TcpListener, config: Config, state: State) -> Emulator {
         // The listener is bound, so it has a local address.
         let address = listener
             .local_addr()
             .unwrap_or_else(|_| SocketAddr::from(([127, 0, 0, 1], 0)));
         let base_url = format!("http://{address}");
-        let state = State::new(&config);
+        let faults = faults::FaultState::new(&config);
         let shared = Arc::new(Shared {
             config,
             state: Mutex::new(state),
+            faults: std::sync::Mutex::new(faults),
             base_url,
         });
         let (shutdown, stopped) = watch::channel(false);
@@ -128,6 +164,18 @@ impl Emulator {
             let _ = task.await;
         }
     }
+}
+
+/// Returns the state saved in the configured state file, or a new state when there is no
+/// file.
+fn initial_state(config: &Config) -> std::io::Result<State> {
+    let mut state = State::new(config);
+    if let Some(path) = &config.state_file {
+        if persist::load(path, &mut state)? {
+            tracing::info!(path = %path.display(), "state loaded");
+        }
+    }
+    Ok(state)
 }
 
 impl Drop for Emulator {

@@ -26,7 +26,7 @@ pub(crate) struct Failure {
     pub(crate) message: String,
 }
 
-fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
+pub(crate) fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
     Err(Failure {
         code,
         message: message.into(),
@@ -69,7 +69,7 @@ pub(crate) fn check_object_type(object: &AnyApiObject, element: &str) -> Result<
 /// Returns `OK` when every result succeeded, `Error` when all failed, and `Has Errors`
 /// otherwise.
 // NOTE: the partial-failure spelling is not confirmed by any captured response.
-fn overall_status(failures: usize, total: usize) -> String {
+pub(crate) fn overall_status(failures: usize, total: usize) -> String {
     match failures {
         0 => "OK",
         n if n == total => "Error",
@@ -78,12 +78,12 @@ fn overall_status(failures: usize, total: usize) -> String {
     .to_owned()
 }
 
-fn ordinal(index: usize) -> Option<i32> {
+pub(crate) fn ordinal(index: usize) -> Option<i32> {
     i32::try_from(index).ok()
 }
 
-/// Serves Create for TriggeredSendDefinition, TriggeredSend, DataExtension and
-/// DataExtensionObject.
+/// Serves Create for TriggeredSendDefinition, TriggeredSend, DataExtension,
+/// DataExtensionObject and Subscriber.
 pub(crate) fn create(
     config: &Config,
     state: &mut State,
@@ -175,6 +175,17 @@ fn create_one(
         AnyApiObject::DataExtensionObject(row) => {
             create_row(state, *row).map_err(|failure| (failure, false))
         }
+        AnyApiObject::Subscriber(subscriber) => {
+            match crate::rows::create_subscriber(state, &subscriber) {
+                Ok(id) => Ok(Created {
+                    message: "Created Subscriber.".to_owned(),
+                    new_id: id,
+                    object: Some(AnyApiObject::Subscriber(subscriber)),
+                    ..Created::default()
+                }),
+                Err(failure) => Err((failure, false)),
+            }
+        }
         other => Err((
             Failure {
                 code: 5,
@@ -188,7 +199,7 @@ fn create_one(
     }
 }
 
-fn nillable_text(value: &Option<Nillable<String>>) -> Option<&str> {
+pub(crate) fn nillable_text(value: &Option<Nillable<String>>) -> Option<&str> {
     match value {
         Some(Nillable::Value(text)) if !text.trim().is_empty() => Some(text.trim()),
         _ => None,
@@ -302,7 +313,7 @@ fn change_status(
     state: &mut State,
     index: usize,
     requested: &TriggeredSendStatusEnum,
-    send_log_delay_ms: i64,
+    config: &Config,
 ) -> Result<(), Failure> {
     let current = state.definitions[index].status;
     let target = match requested {
@@ -349,7 +360,7 @@ fn change_status(
         let queued = std::mem::take(&mut state.definitions[index].queue);
         let now = clock::now_millis();
         for pending in queued {
-            deliver(state, index, pending, now, send_log_delay_ms);
+            deliver(config, state, index, pending, now);
         }
     }
     Ok(())
@@ -388,8 +399,7 @@ fn update_definition(
         );
     }
     if let Some(requested) = &definition.triggered_send_status {
-        let delay = i64::try_from(config.send_log_delay.as_millis()).unwrap_or(i64::MAX);
-        change_status(state, index, requested, delay)?;
+        change_status(state, index, requested, config)?;
     }
     let record = &mut state.definitions[index];
     if let Some(name) = &definition.name {
@@ -511,9 +521,8 @@ fn trigger_send(
     }
     if state.definitions[index].status == DefinitionStatus::Active {
         let now = clock::now_millis();
-        let delay = i64::try_from(config.send_log_delay.as_millis()).unwrap_or(i64::MAX);
         for one in pending {
-            deliver(state, index, one, now, delay);
+            deliver(config, state, index, one, now);
         }
     } else {
         state.definitions[index].queue.extend(pending);
@@ -527,7 +536,7 @@ fn trigger_send(
     })
 }
 
-fn is_plausible_email(email: &str) -> bool {
+pub(crate) fn is_plausible_email(email: &str) -> bool {
     match email.split_once('@') {
         Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.contains('@'),
         None => false,
@@ -535,8 +544,10 @@ fn is_plausible_email(email: &str) -> bool {
 }
 
 /// Sends one message of definition `index` at `now`: updates the subscriber, and writes the
-/// send log rows and the SentEvent, retrievable after `delay_ms`.
-fn deliver(state: &mut State, index: usize, pending: PendingSend, now: i64, delay_ms: i64) {
+/// send log rows and the SentEvent, retrievable after the send log delay, and the tracking
+/// events of the address's scenario.
+fn deliver(config: &Config, state: &mut State, index: usize, pending: PendingSend, now: i64) {
+    let delay_ms = crate::tracking::millis(config.send_log_delay);
     let defined: Vec<String> = state
         .profile_attributes
         .iter()
@@ -607,10 +618,11 @@ fn deliver(state: &mut State, index: usize, pending: PendingSend, now: i64, dela
     values.insert("SubscriberID".to_owned(), subscriber_id.to_string());
     values.insert("ListID".to_owned(), list_id.to_string());
     state.events.push(EventRecord {
-        kind: "SentEvent",
-        values,
+        kind: "SentEvent".to_owned(),
+        values: values.clone(),
         visible_at,
     });
+    crate::tracking::record_events(config, state, &pending.email_address, &values, now);
     tracing::debug!(
         job_id,
         batch_id = pending.batch_id,
@@ -619,7 +631,7 @@ fn deliver(state: &mut State, index: usize, pending: PendingSend, now: i64, dela
     );
 }
 
-fn upsert_subscriber(
+pub(crate) fn upsert_subscriber(
     state: &mut State,
     subscriber_key: &str,
     email_address: &str,
@@ -798,7 +810,7 @@ fn create_data_extension(
     })
 }
 
-fn find_data_extension(
+pub(crate) fn find_data_extension(
     state: &State,
     customer_key: Option<&str>,
     name: Option<&str>,
@@ -930,7 +942,7 @@ fn create_row(state: &mut State, row: DataExtensionObject) -> Result<Created, Fa
     })
 }
 
-/// Serves Update for TriggeredSendDefinition and DataExtension.
+/// Serves Update for TriggeredSendDefinition, DataExtension and DataExtensionObject.
 pub(crate) fn update(
     config: &Config,
     state: &mut State,
@@ -952,6 +964,11 @@ pub(crate) fn update(
             AnyApiObject::DataExtension(data_extension) => (
                 "Data Extension updated.",
                 update_data_extension(state, *data_extension),
+            ),
+            // NOTE: the service's success message for a row update is not published.
+            AnyApiObject::DataExtensionObject(row) => (
+                "Updated DataExtensionObject",
+                crate::rows::update_row(state, *row),
             ),
             other => (
                 "",

@@ -2,28 +2,30 @@
 //! object handlers.
 
 use hyper::{HeaderMap, StatusCode};
-use sfmc_partner_api::{ConfigureRequestMsg, CreateRequest, RetrieveRequestMsg, UpdateRequest};
-use sfmc_runtime::xml::Message;
+use sfmc_partner_api::{
+    ConfigureRequestMsg, CreateRequest, DefinitionRequestMsg, DeleteRequest, RetrieveRequestMsg,
+    RetrieveResponseMsg, SystemStatusRequestMsg, UpdateRequest, VersionInfoRequestMsg,
+};
+use sfmc_runtime::xml::{ComplexType, Message};
 
 use crate::envelope::{self, Fault, ResponseAddressing, Version};
-use crate::server::Reply;
-use crate::{Shared, auth, objects, retrieve};
+use crate::faults::{FaultKind, TIMEOUT_STATUS, UNAVAILABLE_PAGE};
+use crate::server::{DroppedConnection, Reply};
+use crate::state::State;
+use crate::{Shared, auth, describe, objects, persist, retrieve, rows};
 
 /// The operations the WSDL lists that the emulator does not serve yet.
-const UNSERVED_OPERATIONS: &[&str] = &[
-    "Delete",
-    "Query",
-    "Describe",
-    "Execute",
-    "Perform",
-    "Schedule",
-    "VersionInfo",
-    "Extract",
-    "GetSystemStatus",
-];
+const UNSERVED_OPERATIONS: &[&str] = &["Query", "Execute", "Perform", "Schedule", "Extract"];
 
 /// Serves `POST /Service.asmx`.
-pub(crate) async fn handle_soap(shared: &Shared, http_headers: &HeaderMap, body: &[u8]) -> Reply {
+///
+/// # Errors
+/// Returns [`DroppedConnection`] when an injected fault drops the connection.
+pub(crate) async fn handle_soap(
+    shared: &Shared,
+    http_headers: &HeaderMap,
+    body: &[u8],
+) -> Result<Reply, DroppedConnection> {
     let message_id = {
         let mut state = shared.state.lock().await;
         format!("urn:uuid:{}", state.ids.guid())
@@ -39,7 +41,7 @@ pub(crate) async fn handle_soap(shared: &Shared, http_headers: &HeaderMap, body:
                 relates_to: None,
             };
             let fault = Fault::unreadable(error);
-            return fault_reply(Version::Soap11, &fault, &endpoint, &addressing);
+            return Ok(fault_reply(Version::Soap11, &fault, &endpoint, &addressing));
         }
     };
     let version = headers.version;
@@ -54,10 +56,13 @@ pub(crate) async fn handle_soap(shared: &Shared, http_headers: &HeaderMap, body:
     };
 
     if let Err(fault) = auth::authenticate(shared, &headers.credentials).await {
-        return fault_reply(version, &fault, &endpoint, &addressing);
+        return Ok(fault_reply(version, &fault, &endpoint, &addressing));
+    }
+    if let Some(reply) = inject_fault(shared, &action, version, &endpoint, &addressing).await? {
+        return Ok(reply);
     }
     let result = dispatch(shared, &action, body, version).await;
-    match result {
+    Ok(match result {
         Ok(xml) => Reply {
             status: StatusCode::OK,
             content_type: version.content_type(),
@@ -67,7 +72,83 @@ pub(crate) async fn handle_soap(shared: &Shared, http_headers: &HeaderMap, body:
             tracing::info!(%action, ?fault, "request failed with a fault");
             fault_reply(version, &fault, &endpoint, &addressing)
         }
+    })
+}
+
+/// Waits for the operation's configured latency, then returns the response of a fault rule
+/// that fires, if one does.
+async fn inject_fault(
+    shared: &Shared,
+    action: &str,
+    version: Version,
+    endpoint: &str,
+    addressing: &ResponseAddressing<'_>,
+) -> Result<Option<Reply>, DroppedConnection> {
+    let (latency, kind) = {
+        // A panic while the lock was held cannot leave the counters inconsistent, so a
+        // poisoned lock is used as it is.
+        let mut faults = shared
+            .faults
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        faults.decide(&shared.config, action)
+    };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
     }
+    let Some(kind) = kind else {
+        return Ok(None);
+    };
+    tracing::info!(%action, ?kind, "responding with an injected fault");
+    let reply = match kind {
+        FaultKind::RateLimited => {
+            let fault = Fault::Server {
+                code: 17,
+                message: "Rate Limited".to_owned(),
+            };
+            fault_reply(version, &fault, endpoint, addressing)
+        }
+        FaultKind::TimeoutStatus => {
+            let request_id = shared.state.lock().await.ids.guid();
+            let response = RetrieveResponseMsg {
+                overall_status: TIMEOUT_STATUS.to_owned(),
+                request_id: Some(request_id),
+                ..RetrieveResponseMsg::default()
+            };
+            Reply {
+                status: StatusCode::OK,
+                content_type: version.content_type(),
+                body: envelope::write_response(version, addressing, &response),
+            }
+        }
+        FaultKind::Unavailable => Reply {
+            status: StatusCode::SERVICE_UNAVAILABLE,
+            content_type: "text/html",
+            body: UNAVAILABLE_PAGE.as_bytes().to_vec(),
+        },
+        FaultKind::DropConnection => return Err(DroppedConnection),
+    };
+    Ok(Some(reply))
+}
+
+/// Writes the state file after a request that changed the account, when one is configured.
+///
+/// The caller holds the state lock during the write, which blocks other requests until the
+/// file is on disk but keeps the file's order of changes that of the responses.
+fn save_state(shared: &Shared, state: &State) -> Result<(), Fault> {
+    let Some(path) = &shared.config.state_file else {
+        return Ok(());
+    };
+    persist::save(path, state).map_err(|error| {
+        tracing::error!(path = %path.display(), %error, "writing the state file failed");
+        Fault::Server {
+            code: 2,
+            message: format!(
+                "The emulator applied the request but could not write its state file {}: {error}",
+                path.display()
+            ),
+        }
+    })
 }
 
 type ResponseWriter = Box<dyn FnOnce(&ResponseAddressing<'_>) -> Vec<u8> + Send>;
@@ -87,25 +168,64 @@ async fn dispatch(
             let request: CreateRequest = read(body, version)?;
             let mut state = shared.state.lock().await;
             let response = objects::create(&shared.config, &mut state, request)?;
+            save_state(shared, &state)?;
             Ok(respond(version, response))
         }
         "Update" => {
             let request: UpdateRequest = read(body, version)?;
             let mut state = shared.state.lock().await;
             let response = objects::update(&shared.config, &mut state, request)?;
+            save_state(shared, &state)?;
             Ok(respond(version, response))
         }
         "Configure" => {
             let request: ConfigureRequestMsg = read(body, version)?;
             let mut state = shared.state.lock().await;
             let response = objects::configure(&mut state, request)?;
+            save_state(shared, &state)?;
             Ok(respond(version, response))
         }
         "Retrieve" => {
             let request: RetrieveRequestMsg = read(body, version)?;
+            let request_since_last_batch = request
+                .retrieve_request
+                .retrieve_all_since_last_batch
+                .unwrap_or(false);
             let mut state = shared.state.lock().await;
-            let response = retrieve::retrieve(&mut state, request)?;
+            let response = retrieve::retrieve(&shared.config, &mut state, request)?;
+            if request_since_last_batch {
+                save_state(shared, &state)?;
+            }
             Ok(respond(version, response))
+        }
+        "Delete" => {
+            let request: DeleteRequest = read(body, version)?;
+            let mut state = shared.state.lock().await;
+            let response = rows::delete(&mut state, request)?;
+            save_state(shared, &state)?;
+            Ok(respond(version, response))
+        }
+        "Describe" => {
+            let request: DefinitionRequestMsg = read(body, version)?;
+            let mut state = shared.state.lock().await;
+            let response = describe::describe(&mut state, request)?;
+            Ok(respond(version, response))
+        }
+        "VersionInfo" => {
+            let request: VersionInfoRequestMsg = read(body, version)?;
+            let mut state = shared.state.lock().await;
+            Ok(respond(
+                version,
+                describe::version_info(&mut state, request),
+            ))
+        }
+        "GetSystemStatus" => {
+            let request: SystemStatusRequestMsg = read(body, version)?;
+            let mut state = shared.state.lock().await;
+            Ok(respond(
+                version,
+                describe::system_status(&mut state, request),
+            ))
         }
         // Limitation: these operations are in the WSDL but the emulator does not serve
         // them yet, so it returns a server fault rather than a made-up result.
@@ -119,8 +239,20 @@ async fn dispatch(
     }
 }
 
-fn read<M: Message>(body: &[u8], version: Version) -> Result<M, Fault> {
-    envelope::read_body::<M>(body, version).map_err(Fault::unreadable)
+/// Reads the request message `M`, rejecting one that lacks a child element the schema
+/// requires of it.
+// Limitation: only the message's own children are checked. Objects inside it are checked
+// by their handlers, because the service returns an error result rather than a fault for
+// some absent elements, such as a send's Subscribers.
+fn read<M: Message + ComplexType>(body: &[u8], version: Version) -> Result<M, Fault> {
+    let message = envelope::read_body::<M>(body, version).map_err(Fault::unreadable)?;
+    if let Some(missing) = message.extra().missing.first() {
+        return Err(Fault::unreadable(format!(
+            "The element {missing} of {} is missing.",
+            M::ELEMENT
+        )));
+    }
+    Ok(message)
 }
 
 fn fault_reply(

@@ -3,16 +3,17 @@
 use std::collections::BTreeMap;
 
 use sfmc_partner_api::{
-    AnyApiObject, AnyApiProperty, ApiProperty, DataExtension, DataExtensionField,
-    DataExtensionFieldType, DataExtensionObject, DataExtensionTemplate, Email, EventType,
-    ObjectExtensionProperties, RetrieveRequestMsg, RetrieveResponseMsg, SendClassification,
-    SentEvent, Subscriber, TriggeredSendDefinition, TriggeredSendStatusEnum,
+    AnyApiObject, AnyApiProperty, ApiProperty, BounceEvent, ClickEvent, DataExtension,
+    DataExtensionField, DataExtensionFieldType, DataExtensionObject, DataExtensionTemplate,
+    DeliveredEvent, Email, EventType, NotSentEvent, ObjectExtensionProperties, OpenEvent,
+    RetrieveRequestMsg, RetrieveResponseMsg, SendClassification, SentEvent, Subscriber,
+    TriggeredSendDefinition, TriggeredSendStatusEnum, UnsubEvent,
 };
 use sfmc_runtime::values::DateTime;
-use sfmc_runtime::xml::{Nillable, QualifiedName, RawElement};
+use sfmc_runtime::xml::{Extra, Nillable, QualifiedName, RawElement};
 
 use crate::clock;
-use crate::config::{SEND_LOG_TEMPLATE_OBJECT_ID, TRIGGERED_SEND_TEMPLATE_OBJECT_ID};
+use crate::config::{Config, SEND_LOG_TEMPLATE_OBJECT_ID, TRIGGERED_SEND_TEMPLATE_OBJECT_ID};
 use crate::envelope::{Fault, escape};
 use crate::filter::{self, Kind, Property};
 use crate::objects::PARTNER_NAMESPACE;
@@ -25,6 +26,9 @@ const MAX_PAGE: usize = 2500;
 struct Table {
     properties: Vec<Property>,
     rows: Vec<BTreeMap<String, String>>,
+    /// When each row became retrievable, in milliseconds since the epoch, for
+    /// `RetrieveAllSinceLastBatch`; empty for object types that do not record it.
+    visible_at: Vec<i64>,
 }
 
 fn property(name: &str, kind: Kind, filterable: bool) -> Property {
@@ -37,6 +41,7 @@ fn property(name: &str, kind: Kind, filterable: bool) -> Property {
 
 /// Serves Retrieve.
 pub(crate) fn retrieve(
+    config: &Config,
     state: &mut State,
     request: RetrieveRequestMsg,
 ) -> Result<RetrieveResponseMsg, Fault> {
@@ -44,6 +49,7 @@ pub(crate) fn retrieve(
     if let Some(request_id) = request.continue_request.as_deref().map(str::trim) {
         return Ok(continue_retrieve(state, request_id));
     }
+
     if request.extra.missing.contains(&"ObjectType") {
         return Err(Fault::unreadable(
             "The element ObjectType of RetrieveRequest is missing.",
@@ -52,6 +58,7 @@ pub(crate) fn retrieve(
     if let Some(filter) = &request.filter {
         filter::check_schema(filter, "Filter")?;
     }
+
     let object_type = request.object_type.trim().to_owned();
     let Some(table) = table(state, &object_type) else {
         let status = match object_type.strip_prefix("DataExtensionObject[") {
@@ -66,11 +73,13 @@ pub(crate) fn retrieve(
         };
         return Ok(error_response(state, status));
     };
+
     let family = if object_type.starts_with("DataExtensionObject[") {
         "DataExtensionObject"
     } else {
         object_type.as_str()
     };
+
     let requested: Vec<String> = request
         .properties
         .iter()
@@ -98,19 +107,37 @@ pub(crate) fn retrieve(
             return Ok(error_response(state, status));
         }
     }
-    // Limitation: RetrieveAllSinceLastBatch, RepeatLastResult, QueryAllAccounts and
-    // ClientIDs are read but have no effect yet.
+
+    // Limitation: RepeatLastResult, QueryAllAccounts and ClientIDs are read but have no
+    // effect.
+    let since = since_last_batch(state, &request, &object_type, &requested);
+    let tolerance_check = config.tolerance_check;
     let results: Vec<AnyApiObject> = table
         .rows
         .iter()
+        .enumerate()
+        .filter(|(index, _)| {
+            let visible_at = table.visible_at.get(*index).copied();
+            since.is_none_or(|(last, cutoff)| {
+                visible_at.is_none_or(|time| time > last && time <= cutoff)
+            })
+        })
+        .map(|(_, row)| row)
         .filter(|row| {
             request
                 .filter
                 .as_ref()
                 .is_none_or(|filter| filter::matches(filter, row, &table.properties))
         })
-        .map(|row| build(family, &object_type, row, &requested, &table.properties))
+        .map(|row| {
+            let mut object = build(family, &object_type, row, &requested, &table.properties);
+            if tolerance_check {
+                add_unknown_element(&mut object);
+            }
+            object
+        })
         .collect();
+
     let batch_size = request
         .options
         .as_ref()
@@ -120,6 +147,49 @@ pub(crate) fn retrieve(
         .unwrap_or(MAX_PAGE);
     Ok(page(state, results, batch_size.min(MAX_PAGE)))
 }
+
+/// Returns the window of visibility times a request with `RetrieveAllSinceLastBatch`
+/// covers, and records its end. The window starts after the end of the previous identical
+/// retrieve (0 for the first) and ends at this one's cutoff. Identical means the same
+/// object type, properties and filter. Other requests get `None`.
+///
+/// The cutoff is one millisecond before now, so that a row becoming visible later within
+/// the current millisecond falls into the next window rather than between two.
+// Limitation: only tracking events and data extension rows record when they appeared, so
+// for other object types the option returns every row.
+fn since_last_batch(
+    state: &mut State,
+    request: &sfmc_partner_api::RetrieveRequest,
+    object_type: &str,
+    requested: &[String],
+) -> Option<(i64, i64)> {
+    if request.retrieve_all_since_last_batch != Some(true) {
+        return None;
+    }
+    let key = format!("{object_type}|{}|{:?}", requested.join(","), request.filter);
+    let cutoff = clock::now_millis() - 1;
+    let last = state.last_batches.insert(key, cutoff).unwrap_or(0);
+    Some((last, cutoff))
+}
+
+/// Adds an element the schema does not declare after the result's own elements, as the
+/// service's responses gain new elements over time.
+fn add_unknown_element(object: &mut AnyApiObject) {
+    let element = RawElement {
+        name: QualifiedName {
+            namespace: Some(PARTNER_NAMESPACE.to_owned()),
+            name: TOLERANCE_CHECK_ELEMENT.to_owned(),
+        },
+        xml: format!("<{TOLERANCE_CHECK_ELEMENT}>true</{TOLERANCE_CHECK_ELEMENT}>"),
+    };
+    if let Some(extra) = extra_of(object) {
+        extra.elements.push(element);
+    }
+}
+
+/// The name of the element, in the partnerAPI namespace, that [`Config::tolerance_check`]
+/// adds to every retrieve result.
+pub const TOLERANCE_CHECK_ELEMENT: &str = "EmulatorToleranceCheck";
 
 fn error_response(state: &mut State, status: String) -> RetrieveResponseMsg {
     RetrieveResponseMsg {
@@ -170,8 +240,10 @@ fn continue_retrieve(state: &mut State, request_id: &str) -> RetrieveResponseMsg
     }
 }
 
-fn event_properties() -> Vec<Property> {
-    vec![
+/// Returns the retrievable properties of the tracking event type `object_type`: those of
+/// every event, then the type's own.
+fn event_properties(object_type: &str) -> Vec<Property> {
+    let mut properties = vec![
         property("SendID", Kind::Integer, true),
         property("SubscriberKey", Kind::Text, true),
         property("EventDate", Kind::Date, true),
@@ -180,7 +252,22 @@ fn event_properties() -> Vec<Property> {
         property("BatchID", Kind::Integer, true),
         property("SubscriberID", Kind::Integer, true),
         property("ListID", Kind::Integer, true),
-    ]
+    ];
+    // NOTE: which of these the service lets a filter name is not published; the emulator
+    // lets every one be filtered.
+    let own: &[(&str, Kind)] = match object_type {
+        "ClickEvent" => &[("URL", Kind::Text), ("URLID", Kind::Integer)],
+        "BounceEvent" => &[
+            ("SMTPCode", Kind::Text),
+            ("BounceCategory", Kind::Text),
+            ("BounceType", Kind::Text),
+            ("SMTPReason", Kind::Text),
+        ],
+        "UnsubEvent" => &[("IsMasterUnsubscribed", Kind::Boolean)],
+        _ => &[],
+    };
+    properties.extend(own.iter().map(|(name, kind)| property(name, *kind, true)));
+    properties
 }
 
 fn table(state: &State, object_type: &str) -> Option<Table> {
@@ -204,13 +291,17 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                 property(&column.name, kind, true)
             })
             .collect();
-        let rows = record
+        let (rows, visible_at) = record
             .rows
             .iter()
             .filter(|row| row.visible_at <= now)
-            .map(|row| row.values.clone())
-            .collect();
-        return Some(Table { properties, rows });
+            .map(|row| (row.values.clone(), row.visible_at))
+            .unzip();
+        return Some(Table {
+            properties,
+            rows,
+            visible_at,
+        });
     }
     let table = match object_type {
         "DataExtensionTemplate" => Table {
@@ -234,6 +325,7 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                     ("Description".to_owned(), "Send log columns: JobID, ListID, BatchID, SubID, TriggeredSendID, ErrorCode".to_owned()),
                 ]),
             ],
+            visible_at: Vec::new(),
         },
         "DataExtension" => Table {
             properties: vec![
@@ -259,6 +351,7 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                     row
                 })
                 .collect(),
+            visible_at: Vec::new(),
         },
         "DataExtensionField" => Table {
             properties: vec![
@@ -298,6 +391,7 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                     })
                 })
                 .collect(),
+            visible_at: Vec::new(),
         },
         "TriggeredSendDefinition" => Table {
             properties: vec![
@@ -341,6 +435,7 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                     row
                 })
                 .collect(),
+            visible_at: Vec::new(),
         },
         "Subscriber" => Table {
             properties: vec![
@@ -361,19 +456,22 @@ fn table(state: &State, object_type: &str) -> Option<Table> {
                     ])
                 })
                 .collect(),
+            visible_at: Vec::new(),
         },
-        // Limitation: only SentEvent rows exist yet; the other event types are retrievable
-        // but always empty until tracking scenarios are added.
         "SentEvent" | "OpenEvent" | "ClickEvent" | "BounceEvent" | "UnsubEvent" | "NotSentEvent"
-        | "DeliveredEvent" => Table {
-            properties: event_properties(),
-            rows: state
+        | "DeliveredEvent" => {
+            let (rows, visible_at) = state
                 .events
                 .iter()
                 .filter(|event| event.kind == object_type && event.visible_at <= now)
-                .map(|event| event.values.clone())
-                .collect(),
-        },
+                .map(|event| (event.values.clone(), event.visible_at))
+                .unzip();
+            Table {
+                properties: event_properties(object_type),
+                rows,
+                visible_at,
+            }
+        }
         _ => return None,
     };
     Some(table)
@@ -500,35 +598,98 @@ fn build(
             created_date: date("CreatedDate"),
             ..Subscriber::default()
         }),
-        _ => {
-            let mut event = SentEvent {
+        _ => build_event(object_type, partner_key, object_id, &get),
+    }
+}
+
+/// Builds a tracking event of type `object_type` from the values `get` returns.
+fn build_event(
+    object_type: &str,
+    partner_key: Option<Nillable<String>>,
+    object_id: Option<Nillable<String>>,
+    get: &dyn Fn(&str) -> Option<String>,
+) -> AnyApiObject {
+    let int = |name: &str| get(name).and_then(|text| text.parse::<i32>().ok());
+    // Every event type has the fields of TrackingEvent, and SubscriberID and ListID, which
+    // are retrievable on the service but absent from the WSDL's TrackingEvent, so they
+    // travel as extra elements after the schema's.
+    macro_rules! event {
+        ($kind:ident { $($field:ident: $value:expr),* $(,)? }) => {{
+            let mut event = $kind {
                 partner_key,
                 object_id,
                 send_id: int("SendID"),
                 subscriber_key: get("SubscriberKey"),
-                event_date: date("EventDate"),
+                event_date: get("EventDate").and_then(|text| text.parse::<DateTime>().ok()),
                 event_type: get("EventType").map(|kind| EventType::from(kind.as_str())),
                 triggered_send_definition_object_id: get("TriggeredSendDefinitionObjectID"),
                 batch_id: int("BatchID"),
-                ..SentEvent::default()
+                $($field: $value,)*
+                ..$kind::default()
             };
-            // SubscriberID and ListID are retrievable on the service but absent from the
-            // WSDL's TrackingEvent, so they travel as extra elements after the schema's.
-            for name in ["SubscriberID", "ListID"] {
-                if let Some(value) = get(name) {
-                    event.extra.elements.push(RawElement {
-                        name: QualifiedName {
-                            namespace: Some(PARTNER_NAMESPACE.to_owned()),
-                            name: name.to_owned(),
-                        },
-                        xml: format!("<{name}>{}</{name}>", escape(&value)),
-                    });
-                }
-            }
-            // Limitation: every event type is written as a SentEvent until the other event
-            // types have rows.
-            let _ = object_type;
+            push_untyped(&mut event.extra, get, &["SubscriberID", "ListID"]);
             AnyApiObject::from(event)
+        }};
+    }
+    match object_type {
+        "OpenEvent" => event!(OpenEvent {}),
+        "ClickEvent" => event!(ClickEvent {
+            url: get("URL"),
+            urlid: int("URLID"),
+        }),
+        "BounceEvent" => event!(BounceEvent {
+            smtp_code: get("SMTPCode"),
+            bounce_category: get("BounceCategory"),
+            smtp_reason: get("SMTPReason"),
+            bounce_type: get("BounceType"),
+        }),
+        "UnsubEvent" => event!(UnsubEvent {
+            is_master_unsubscribed: get("IsMasterUnsubscribed").map(|text| text == "true"),
+        }),
+        "NotSentEvent" => event!(NotSentEvent {}),
+        "DeliveredEvent" => event!(DeliveredEvent {}),
+        _ => event!(SentEvent {}),
+    }
+}
+
+/// Appends the values of `names` that `get` returns as elements in the partnerAPI
+/// namespace.
+fn push_untyped(extra: &mut Extra, get: &dyn Fn(&str) -> Option<String>, names: &[&str]) {
+    for name in names {
+        if let Some(value) = get(name) {
+            extra.elements.push(RawElement {
+                name: QualifiedName {
+                    namespace: Some(PARTNER_NAMESPACE.to_owned()),
+                    name: (*name).to_owned(),
+                },
+                xml: format!("<{name}>{}</{name}>", escape(&value)),
+            });
         }
     }
+}
+
+/// Returns the unknown-element store of the result types a retrieve builds.
+fn extra_of(object: &mut AnyApiObject) -> Option<&mut Extra> {
+    Some(match object {
+        AnyApiObject::DataExtensionObject(value) => &mut value.extra,
+        AnyApiObject::DataExtensionTemplate(value) => &mut value.extra,
+        AnyApiObject::DataExtension(value) => &mut value.extra,
+        AnyApiObject::DataExtensionField(value) => &mut value.extra,
+        AnyApiObject::TriggeredSendDefinition(value) => &mut value.extra,
+        AnyApiObject::Subscriber(value) => &mut value.extra,
+        AnyApiObject::SentEvent(value) => &mut value.extra,
+        AnyApiObject::OpenEvent(value) => &mut value.extra,
+        AnyApiObject::ClickEvent(value) => &mut value.extra,
+        AnyApiObject::BounceEvent(value) => &mut value.extra,
+        AnyApiObject::UnsubEvent(value) => &mut value.extra,
+        AnyApiObject::NotSentEvent(value) => &mut value.extra,
+        AnyApiObject::DeliveredEvent(value) => &mut value.extra,
+        _ => return None,
+    })
+}
+
+/// Returns the retrievable properties of `object_type` with their filter flags, or `None`
+/// for a type the emulator does not serve.
+pub(crate) fn properties_of(state: &State, object_type: &str) -> Option<Vec<Property>> {
+    table(state, object_type).map(|table| table.properties)
 }

@@ -1,6 +1,5 @@
 //! The HTTP/1.1 server: the accept loop and the routes.
 
-use std::convert::Infallible;
 use std::sync::Arc;
 
 use http_body_util::{BodyExt, Full};
@@ -53,10 +52,23 @@ pub(crate) struct Reply {
     pub(crate) body: Vec<u8>,
 }
 
+/// The error that makes hyper close a connection without writing a response, for the
+/// injected fault [`crate::FaultKind::DropConnection`].
+#[derive(Debug)]
+pub(crate) struct DroppedConnection;
+
+impl std::fmt::Display for DroppedConnection {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str("connection dropped by an injected fault")
+    }
+}
+
+impl std::error::Error for DroppedConnection {}
+
 async fn handle(
     shared: Arc<Shared>,
     request: Request<Incoming>,
-) -> Result<Response<Full<Bytes>>, Infallible> {
+) -> Result<Response<Full<Bytes>>, DroppedConnection> {
     let method = request.method().clone();
     let path = request.uri().path().to_ascii_lowercase();
     let headers = request.headers().clone();
@@ -69,7 +81,9 @@ async fn handle(
     };
     let reply = match (method, path.as_str()) {
         (Method::POST, "/v2/token") => auth::token_endpoint(&shared, &body).await,
-        (Method::POST, "/service.asmx") => operations::handle_soap(&shared, &headers, &body).await,
+        (Method::POST, "/service.asmx") => {
+            operations::handle_soap(&shared, &headers, &body).await?
+        }
         (_, "/v2/token" | "/service.asmx") => Reply {
             status: StatusCode::METHOD_NOT_ALLOWED,
             content_type: "text/plain",

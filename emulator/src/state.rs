@@ -2,13 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use tokio::time::Instant;
+use serde::{Deserialize, Serialize};
 
 use crate::config::Config;
 
 /// A splitmix64 generator: reproducible from a seed, and fast.
 pub(crate) struct Ids {
-    state: u64,
+    pub(crate) state: u64,
 }
 
 impl Ids {
@@ -46,12 +46,15 @@ impl Ids {
 }
 
 /// An issued OAuth access token.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct IssuedToken {
-    pub(crate) expires_at: Instant,
+    /// The end of the token's lifetime, in milliseconds since the epoch. Wall-clock time, so
+    /// that it keeps its meaning in a state file across restarts.
+    pub(crate) expires_at: i64,
 }
 
 /// A profile attribute created through Configure.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ProfileAttribute {
     // Limitation: kept for a PropertyDefinition retrieve, which is not served yet.
     #[allow(dead_code)]
@@ -61,7 +64,7 @@ pub(crate) struct ProfileAttribute {
 }
 
 /// A data extension column.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Column {
     pub(crate) object_id: String,
     pub(crate) name: String,
@@ -73,14 +76,14 @@ pub(crate) struct Column {
 }
 
 /// One row of a data extension, with the time it becomes retrievable.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Row {
     pub(crate) values: BTreeMap<String, String>,
     pub(crate) visible_at: i64,
 }
 
 /// A data extension with its columns and rows.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct DataExtensionRecord {
     pub(crate) object_id: String,
     pub(crate) customer_key: String,
@@ -93,7 +96,7 @@ pub(crate) struct DataExtensionRecord {
 }
 
 /// The status of a triggered send definition.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub(crate) enum DefinitionStatus {
     New,
     Active,
@@ -115,7 +118,7 @@ impl DefinitionStatus {
 }
 
 /// A send waiting in an Inactive definition's queue, or being delivered.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct PendingSend {
     pub(crate) email_address: String,
     pub(crate) subscriber_key: String,
@@ -125,7 +128,7 @@ pub(crate) struct PendingSend {
 }
 
 /// A triggered send definition.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct DefinitionRecord {
     pub(crate) object_id: String,
     pub(crate) id: i32,
@@ -145,7 +148,7 @@ pub(crate) struct DefinitionRecord {
 }
 
 /// A subscriber, added or updated by sends.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct SubscriberRecord {
     pub(crate) id: i32,
     pub(crate) subscriber_key: String,
@@ -155,10 +158,10 @@ pub(crate) struct SubscriberRecord {
 }
 
 /// A tracking event; the properties are those of the event's retrieve.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct EventRecord {
     /// The object type, such as `SentEvent`.
-    pub(crate) kind: &'static str,
+    pub(crate) kind: String,
     pub(crate) values: BTreeMap<String, String>,
     pub(crate) visible_at: i64,
 }
@@ -181,6 +184,10 @@ pub(crate) struct State {
     pub(crate) continuations: BTreeMap<String, Continuation>,
     /// The ListID of the account's All Subscribers list, which send logs record.
     pub(crate) all_subscribers_list_id: i32,
+    /// The cutoff, in milliseconds since the epoch, up to which the latest retrieve with
+    /// `RetrieveAllSinceLastBatch` returned rows, keyed by its object type, properties and
+    /// filter.
+    pub(crate) last_batches: BTreeMap<String, i64>,
 }
 
 impl State {
@@ -200,6 +207,7 @@ impl State {
             events: Vec::new(),
             continuations: BTreeMap::new(),
             all_subscribers_list_id,
+            last_batches: BTreeMap::new(),
         }
     }
 }

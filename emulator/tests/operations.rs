@@ -1,0 +1,530 @@
+//! Delete, row Update and Delete, Subscriber, Describe, VersionInfo, GetSystemStatus,
+//! RetrieveAllSinceLastBatch, the tolerance check and missing required elements.
+
+mod support;
+
+use sfmc_emulator::{Config, Emulator, TOLERANCE_CHECK_ELEMENT};
+use sfmc_partner_api::{
+    AnyApiObject, AnyApiProperty, AnyCreateResult, AnyDeleteResult, AnyFilterPart,
+    AnyPropertyDefinition, AnyUpdateResult, ApiProperty, ArrayOfObjectDefinitionRequest,
+    CreateRequest, DataExtension, DataExtensionField, DataExtensionFields, DataExtensionObject,
+    DataExtensionObjectKeys, DefinitionRequestMsg, DeleteRequest, ObjectDefinitionRequest,
+    ObjectExtensionProperties, PartnerApi, RetrieveRequest, RetrieveRequestMsg, SimpleFilterPart,
+    SimpleOperators, Subscriber, SystemStatusRequestMsg, SystemStatusType, TriggeredSend,
+    TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, VersionInfoRequestMsg,
+};
+use sfmc_runtime::client::{Client, RetryPolicy, UsernameToken};
+use sfmc_runtime::xml::Nillable;
+use support::post_soap11;
+
+async fn start(config: Config) -> (Emulator, Client) {
+    let emulator = Emulator::start(config.account("api-user", "pa55word").seed(5))
+        .await
+        .expect("the emulator should start");
+    let client = Client::builder()
+        .soap_endpoint(emulator.soap_url())
+        .credentials(UsernameToken::new("api-user", "pa55word"))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("the client should build");
+    (emulator, client)
+}
+
+fn properties(pairs: &[(&str, &str)]) -> Vec<AnyApiProperty> {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            AnyApiProperty::from(ApiProperty {
+                name: (*name).to_owned(),
+                value: (*value).to_owned(),
+                ..ApiProperty::default()
+            })
+        })
+        .collect()
+}
+
+fn row(values: &[(&str, &str)], keys: &[(&str, &str)]) -> AnyApiObject {
+    AnyApiObject::from(DataExtensionObject {
+        customer_key: Some("Orders".to_owned()),
+        properties: (!values.is_empty()).then(|| ObjectExtensionProperties {
+            property: properties(values),
+            ..ObjectExtensionProperties::default()
+        }),
+        keys: (!keys.is_empty()).then(|| DataExtensionObjectKeys {
+            key: properties(keys),
+            ..DataExtensionObjectKeys::default()
+        }),
+        ..DataExtensionObject::default()
+    })
+}
+
+fn retrieve_request(object_type: &str, names: &[&str]) -> RetrieveRequestMsg {
+    RetrieveRequestMsg {
+        retrieve_request: RetrieveRequest {
+            object_type: object_type.to_owned(),
+            properties: names.iter().map(|name| (*name).to_owned()).collect(),
+            ..RetrieveRequest::default()
+        },
+        ..RetrieveRequestMsg::default()
+    }
+}
+
+/// Creates the data extension Orders, keyed by OrderID, with the rows A-1 and A-2.
+async fn orders(client: &Client, primary_key: bool) {
+    let field = |name: &str, key: bool| DataExtensionField {
+        name: Some(name.to_owned()),
+        is_primary_key: Some(key),
+        is_required: Some(key),
+        ..DataExtensionField::default()
+    };
+    let create = CreateRequest {
+        objects: vec![AnyApiObject::from(DataExtension {
+            name: Some("Orders".to_owned()),
+            customer_key: Some("Orders".to_owned()),
+            fields: Some(DataExtensionFields {
+                field: vec![field("OrderID", primary_key), field("Status", false)],
+                ..DataExtensionFields::default()
+            }),
+            ..DataExtension::default()
+        })],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
+    let rows = CreateRequest {
+        objects: vec![
+            row(&[("OrderID", "A-1"), ("Status", "new")], &[]),
+            row(&[("OrderID", "A-2"), ("Status", "new")], &[]),
+        ],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&rows).await.unwrap().overall_status, "OK");
+}
+
+/// Returns the rows of Orders as (OrderID, Status), sorted.
+async fn order_rows(client: &Client) -> Vec<(String, String)> {
+    let response = client
+        .retrieve(&retrieve_request(
+            "DataExtensionObject[Orders]",
+            &["OrderID", "Status"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(response.overall_status, "OK");
+    let mut rows: Vec<(String, String)> = response
+        .results
+        .iter()
+        .map(|object| {
+            let AnyApiObject::DataExtensionObject(row) = object else {
+                panic!("expected a row, got {object:?}");
+            };
+            let value = |name: &str| {
+                row.properties
+                    .as_ref()
+                    .unwrap()
+                    .property
+                    .iter()
+                    .find_map(|property| match property {
+                        AnyApiProperty::ApiProperty(property) if property.name == name => {
+                            Some(property.value.clone())
+                        }
+                        _ => None,
+                    })
+                    .unwrap()
+            };
+            (value("OrderID"), value("Status"))
+        })
+        .collect();
+    rows.sort();
+    rows
+}
+
+fn delete_result(response: &sfmc_partner_api::DeleteResponse) -> &sfmc_partner_api::DeleteResult {
+    match &response.results[0] {
+        AnyDeleteResult::DeleteResult(result) => result,
+        other => panic!("expected a DeleteResult, got {other:?}"),
+    }
+}
+
+fn update_result(response: &sfmc_partner_api::UpdateResponse) -> &sfmc_partner_api::UpdateResult {
+    match &response.results[0] {
+        AnyUpdateResult::UpdateResult(result) => result,
+        other => panic!("expected an UpdateResult, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn delete_data_extension() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, true).await;
+    let request = DeleteRequest {
+        objects: vec![AnyApiObject::from(DataExtension {
+            customer_key: Some("Orders".to_owned()),
+            ..DataExtension::default()
+        })],
+        ..DeleteRequest::default()
+    };
+    let response = client.delete(&request).await.unwrap();
+    assert_eq!(response.overall_status, "OK");
+    let result = delete_result(&response);
+    assert_eq!(result.status_code, "OK");
+    assert_eq!(result.status_message, "Data Extension deleted.");
+    assert_eq!(result.ordinal_id, Some(0));
+    let listed = client
+        .retrieve(&retrieve_request("DataExtension", &["Name"]))
+        .await
+        .unwrap();
+    assert!(listed.results.is_empty());
+
+    let again = client.delete(&request).await.unwrap();
+    assert_eq!(again.overall_status, "Error");
+    assert_eq!(delete_result(&again).error_code, Some(310002));
+}
+
+#[tokio::test]
+async fn row_update_by_key() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, true).await;
+    let request = UpdateRequest {
+        objects: vec![row(&[("Status", "shipped")], &[("OrderID", "A-1")])],
+        ..UpdateRequest::default()
+    };
+    let response = client.update(&request).await.unwrap();
+    assert_eq!(response.overall_status, "OK", "{response:?}");
+    assert_eq!(
+        update_result(&response).status_message,
+        "Updated DataExtensionObject"
+    );
+    assert_eq!(
+        order_rows(&client).await,
+        [
+            ("A-1".to_owned(), "shipped".to_owned()),
+            ("A-2".to_owned(), "new".to_owned())
+        ]
+    );
+
+    // The key may also travel among the Properties.
+    let request = UpdateRequest {
+        objects: vec![row(&[("OrderID", "A-2"), ("Status", "held")], &[])],
+        ..UpdateRequest::default()
+    };
+    assert_eq!(client.update(&request).await.unwrap().overall_status, "OK");
+    assert_eq!(order_rows(&client).await[1].1, "held");
+}
+
+#[tokio::test]
+async fn row_update_errors() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, true).await;
+    let cases = [
+        (row(&[("Status", "x")], &[("OrderID", "A-9")]), 310002),
+        (row(&[("Status", "x")], &[]), 310001),
+        (row(&[("Colour", "x")], &[("OrderID", "A-1")]), 310006),
+    ];
+    for (object, code) in cases {
+        let request = UpdateRequest {
+            objects: vec![object],
+            ..UpdateRequest::default()
+        };
+        let response = client.update(&request).await.unwrap();
+        assert_eq!(response.overall_status, "Error");
+        assert_eq!(update_result(&response).error_code, Some(code));
+    }
+    assert_eq!(order_rows(&client).await[0].1, "new");
+}
+
+#[tokio::test]
+async fn row_change_needs_primary_key() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, false).await;
+    let request = DeleteRequest {
+        objects: vec![row(&[], &[("OrderID", "A-1")])],
+        ..DeleteRequest::default()
+    };
+    let response = client.delete(&request).await.unwrap();
+    assert_eq!(delete_result(&response).error_code, Some(310001));
+    assert_eq!(order_rows(&client).await.len(), 2);
+}
+
+#[tokio::test]
+async fn row_delete_by_key() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, true).await;
+    let request = DeleteRequest {
+        objects: vec![row(&[], &[("OrderID", "A-2")])],
+        ..DeleteRequest::default()
+    };
+    let response = client.delete(&request).await.unwrap();
+    assert_eq!(response.overall_status, "OK", "{response:?}");
+    assert_eq!(
+        order_rows(&client).await,
+        [("A-1".to_owned(), "new".to_owned())]
+    );
+    let again = client.delete(&request).await.unwrap();
+    assert_eq!(delete_result(&again).error_code, Some(310002));
+}
+
+#[tokio::test]
+async fn subscriber_create_retrieve() {
+    let (_emulator, client) = start(Config::default()).await;
+    let create = CreateRequest {
+        objects: vec![AnyApiObject::from(Subscriber {
+            email_address: Some("ann@example.com".to_owned()),
+            subscriber_key: Some("ann-1".to_owned()),
+            ..Subscriber::default()
+        })],
+        ..CreateRequest::default()
+    };
+    let response = client.create(&create).await.unwrap();
+    assert_eq!(response.overall_status, "OK");
+    let AnyCreateResult::CreateResult(result) = &response.results[0] else {
+        panic!("expected a CreateResult, got {:?}", response.results[0]);
+    };
+    assert_eq!(result.status_message, "Created Subscriber.");
+    let new_id = result.new_id;
+    assert!(new_id > 0);
+
+    let mut request = retrieve_request("Subscriber", &["ID", "SubscriberKey", "EmailAddress"]);
+    request.retrieve_request.filter = Some(AnyFilterPart::from(SimpleFilterPart {
+        property: "SubscriberKey".to_owned(),
+        simple_operator: SimpleOperators::Equals,
+        value: vec!["ann-1".to_owned()],
+        ..SimpleFilterPart::default()
+    }));
+    let found = client.retrieve(&request).await.unwrap();
+    assert_eq!(found.results.len(), 1);
+    let AnyApiObject::Subscriber(subscriber) = &found.results[0] else {
+        panic!("expected a Subscriber, got {:?}", found.results[0]);
+    };
+    assert_eq!(subscriber.id, Some(new_id));
+    assert_eq!(subscriber.email_address.as_deref(), Some("ann@example.com"));
+
+    let duplicate = client.create(&create).await.unwrap();
+    assert_eq!(duplicate.overall_status, "Error");
+    let AnyCreateResult::CreateResult(result) = &duplicate.results[0] else {
+        panic!("expected a CreateResult, got {:?}", duplicate.results[0]);
+    };
+    assert_eq!(result.error_code, Some(12014));
+    assert_eq!(
+        result.status_message,
+        "The subscriber is already on the list"
+    );
+}
+
+fn describe_request(object_type: &str) -> DefinitionRequestMsg {
+    DefinitionRequestMsg {
+        describe_requests: Some(ArrayOfObjectDefinitionRequest {
+            object_definition_request: vec![Nillable::Value(ObjectDefinitionRequest {
+                object_type: Some(object_type.to_owned()),
+                ..ObjectDefinitionRequest::default()
+            })],
+            ..ArrayOfObjectDefinitionRequest::default()
+        }),
+        ..DefinitionRequestMsg::default()
+    }
+}
+
+#[tokio::test]
+async fn describe_object_types() {
+    let (_emulator, client) = start(Config::default()).await;
+    let response = client
+        .describe(&describe_request("ClickEvent"))
+        .await
+        .unwrap();
+    assert_eq!(response.object_definition.len(), 1);
+    let definition = &response.object_definition[0];
+    assert_eq!(definition.object_type.as_deref(), Some("ClickEvent"));
+    assert_eq!(definition.is_retrievable, Some(true));
+    assert_eq!(definition.is_creatable, Some(false));
+    let names: Vec<&str> = definition
+        .properties
+        .iter()
+        .map(|property| match property {
+            AnyPropertyDefinition::PropertyDefinition(property) => {
+                property.name.as_deref().unwrap()
+            }
+            other => panic!("expected a PropertyDefinition, got {other:?}"),
+        })
+        .collect();
+    assert!(names.contains(&"URL"), "{names:?}");
+    assert!(names.contains(&"URLID"), "{names:?}");
+    assert!(names.contains(&"SubscriberID"), "{names:?}");
+
+    let response = client
+        .describe(&describe_request("TriggeredSendDefinition"))
+        .await
+        .unwrap();
+    assert_eq!(response.object_definition[0].is_updatable, Some(true));
+
+    let error = client
+        .describe(&describe_request("Nonsense"))
+        .await
+        .expect_err("an unknown type should fail");
+    assert_eq!(
+        error.fault().map(|fault| fault.message.as_str()),
+        Some(
+            "Unable to find a handler for object type: Nonsense. Object types are case-sensitive, check spelling."
+        )
+    );
+}
+
+#[tokio::test]
+async fn version_and_system_status() {
+    let (_emulator, client) = start(Config::default()).await;
+    let version = client
+        .version_info(&VersionInfoRequestMsg::default())
+        .await
+        .unwrap();
+    assert_eq!(version.version_info.version, env!("CARGO_PKG_VERSION"));
+    assert!(version.request_id.is_some());
+
+    let status = client
+        .get_system_status(&SystemStatusRequestMsg::default())
+        .await
+        .unwrap();
+    assert_eq!(status.overall_status, "OK");
+    let results = status.results.expect("a Results element").result;
+    assert_eq!(results.len(), 1);
+    assert_eq!(results[0].system_status, SystemStatusType::Ok);
+}
+
+/// Creates an Active definition and sends it to `email`.
+async fn send(client: &Client, email: &str) {
+    let activate = UpdateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSendDefinition {
+            customer_key: Some("welcome".to_owned()),
+            triggered_send_status: Some(TriggeredSendStatusEnum::Active),
+            ..TriggeredSendDefinition::default()
+        })],
+        ..UpdateRequest::default()
+    };
+    let create = CreateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSendDefinition {
+            customer_key: Some("welcome".to_owned()),
+            ..TriggeredSendDefinition::default()
+        })],
+        ..CreateRequest::default()
+    };
+    // The definition exists after the first call, so later creates fail harmlessly.
+    client.create(&create).await.unwrap();
+    assert_eq!(client.update(&activate).await.unwrap().overall_status, "OK");
+    let request = CreateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSend {
+            triggered_send_definition: TriggeredSendDefinition {
+                customer_key: Some("welcome".to_owned()),
+                ..TriggeredSendDefinition::default()
+            },
+            subscribers: vec![Subscriber {
+                email_address: Some(email.to_owned()),
+                subscriber_key: Some(email.to_owned()),
+                ..Subscriber::default()
+            }],
+            ..TriggeredSend::default()
+        })],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&request).await.unwrap().overall_status, "OK");
+}
+
+#[tokio::test]
+async fn since_last_batch() {
+    let (_emulator, client) = start(Config::default()).await;
+    let mut request = retrieve_request("SentEvent", &["SubscriberKey"]);
+    request.retrieve_request.retrieve_all_since_last_batch = Some(true);
+    let keys = |response: sfmc_partner_api::RetrieveResponseMsg| -> Vec<String> {
+        response
+            .results
+            .into_iter()
+            .map(|object| match object {
+                AnyApiObject::SentEvent(event) => event.subscriber_key.unwrap(),
+                other => panic!("expected a SentEvent, got {other:?}"),
+            })
+            .collect()
+    };
+
+    send(&client, "a@example.com").await;
+    // A retrieve covers events up to the millisecond before it, so the send's event needs
+    // to be a millisecond old.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    assert_eq!(
+        keys(client.retrieve(&request).await.unwrap()),
+        ["a@example.com"]
+    );
+    assert!(keys(client.retrieve(&request).await.unwrap()).is_empty());
+    send(&client, "b@example.com").await;
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+    assert_eq!(
+        keys(client.retrieve(&request).await.unwrap()),
+        ["b@example.com"]
+    );
+
+    // A retrieve with other properties has a mark of its own.
+    let mut other = retrieve_request("SentEvent", &["SubscriberKey", "SendID"]);
+    other.retrieve_request.retrieve_all_since_last_batch = Some(true);
+    assert_eq!(client.retrieve(&other).await.unwrap().results.len(), 2);
+    // Without the option, every row comes back.
+    let plain = retrieve_request("SentEvent", &["SubscriberKey"]);
+    assert_eq!(client.retrieve(&plain).await.unwrap().results.len(), 2);
+}
+
+#[tokio::test]
+async fn tolerance_check_element() {
+    let (emulator, client) = start(Config::default().tolerance_check(true)).await;
+    send(&client, "a@example.com").await;
+    let response = client
+        .retrieve(&retrieve_request("SentEvent", &["SubscriberKey"]))
+        .await
+        .expect("the client should ignore the unknown element");
+    let AnyApiObject::SentEvent(event) = &response.results[0] else {
+        panic!("expected a SentEvent, got {:?}", response.results[0]);
+    };
+    assert_eq!(event.subscriber_key.as_deref(), Some("a@example.com"));
+    assert_eq!(event.extra.elements.len(), 1);
+    assert_eq!(event.extra.elements[0].name.name, TOLERANCE_CHECK_ELEMENT);
+
+    let body = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body><RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>SentEvent</ObjectType><Properties>SubscriberKey</Properties></RetrieveRequest></RetrieveRequestMsg></soap:Body></soap:Envelope>"#;
+    let answer = post_soap11(&emulator.soap_url(), "Retrieve", body.to_owned()).await;
+    assert!(
+        answer.body.contains(
+            "<SubscriberKey>a@example.com</SubscriberKey><EmulatorToleranceCheck>true</EmulatorToleranceCheck></Results>"
+        ),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn missing_required_element_faults() {
+    let (emulator, _client) = start(Config::default()).await;
+    let envelope = |inner: &str| {
+        format!(
+            r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body>{inner}</soap:Body></soap:Envelope>"#
+        )
+    };
+    let cases = [
+        (
+            "Create",
+            r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Objects xsi:type="DataExtension"><Name>x</Name></Objects></CreateRequest>"#,
+            "The element Options of CreateRequest is missing.",
+        ),
+        (
+            "Delete",
+            r#"<DeleteRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Objects xsi:type="DataExtension"><Name>x</Name></Objects></DeleteRequest>"#,
+            "The element Options of DeleteRequest is missing.",
+        ),
+        (
+            "Retrieve",
+            r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"/>"#,
+            "The element RetrieveRequest of RetrieveRequestMsg is missing.",
+        ),
+    ];
+    for (action, inner, message) in cases {
+        let answer = post_soap11(&emulator.soap_url(), action, envelope(inner)).await;
+        assert_eq!(answer.status, 500, "{action}: {}", answer.body);
+        assert!(
+            answer.body.contains("<faultcode>soap:Client</faultcode>"),
+            "{action}: {}",
+            answer.body
+        );
+        assert!(answer.body.contains(message), "{action}: {}", answer.body);
+    }
+}

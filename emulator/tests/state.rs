@@ -1,0 +1,300 @@
+//! `--state FILE`: the account's objects kept across restarts.
+
+mod support;
+
+use std::path::PathBuf;
+
+use sfmc_emulator::{Config, Emulator};
+use sfmc_partner_api::{
+    AnyApiObject, AnyApiProperty, ApiProperty, CreateRequest, DataExtension, DataExtensionField,
+    DataExtensionFields, DataExtensionObject, ObjectExtensionProperties, PartnerApi,
+    RetrieveRequest, RetrieveRequestMsg, Subscriber, TriggeredSend, TriggeredSendDefinition,
+    TriggeredSendStatusEnum, UpdateRequest,
+};
+use sfmc_runtime::client::{AccessToken, Client, RetryPolicy, UsernameToken};
+
+/// Returns a state file path of its own for each test, removing any file left there.
+fn state_path(test: &str) -> PathBuf {
+    let path =
+        std::env::temp_dir().join(format!("sfmc-emulator-{}-{test}.json", std::process::id()));
+    let _ = std::fs::remove_file(&path);
+    path
+}
+
+async fn start(config: Config) -> (Emulator, Client) {
+    let emulator = Emulator::start(config.account("api-user", "pa55word"))
+        .await
+        .expect("the emulator should start");
+    let client = Client::builder()
+        .soap_endpoint(emulator.soap_url())
+        .credentials(UsernameToken::new("api-user", "pa55word"))
+        .retry(RetryPolicy::none())
+        .build()
+        .expect("the client should build");
+    (emulator, client)
+}
+
+fn retrieve_request(object_type: &str, properties: &[&str]) -> RetrieveRequestMsg {
+    RetrieveRequestMsg {
+        retrieve_request: RetrieveRequest {
+            object_type: object_type.to_owned(),
+            properties: properties.iter().map(|name| (*name).to_owned()).collect(),
+            ..RetrieveRequest::default()
+        },
+        ..RetrieveRequestMsg::default()
+    }
+}
+
+/// Creates a data extension with one row, and an Active definition with one send.
+async fn fill(client: &Client) {
+    let data_extension = AnyApiObject::from(DataExtension {
+        name: Some("Orders".to_owned()),
+        customer_key: Some("Orders".to_owned()),
+        fields: Some(DataExtensionFields {
+            field: vec![DataExtensionField {
+                name: Some("OrderID".to_owned()),
+                ..DataExtensionField::default()
+            }],
+            ..DataExtensionFields::default()
+        }),
+        ..DataExtension::default()
+    });
+    let definition = AnyApiObject::from(TriggeredSendDefinition {
+        customer_key: Some("welcome".to_owned()),
+        ..TriggeredSendDefinition::default()
+    });
+    let create = CreateRequest {
+        objects: vec![data_extension, definition],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
+
+    let row = AnyApiObject::from(DataExtensionObject {
+        name: Some("Orders".to_owned()),
+        properties: Some(ObjectExtensionProperties {
+            property: vec![AnyApiProperty::from(ApiProperty {
+                name: "OrderID".to_owned(),
+                value: "A-17".to_owned(),
+                ..ApiProperty::default()
+            })],
+            ..ObjectExtensionProperties::default()
+        }),
+        ..DataExtensionObject::default()
+    });
+    let create = CreateRequest {
+        objects: vec![row],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
+
+    let activate = UpdateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSendDefinition {
+            customer_key: Some("welcome".to_owned()),
+            triggered_send_status: Some(TriggeredSendStatusEnum::Active),
+            ..TriggeredSendDefinition::default()
+        })],
+        ..UpdateRequest::default()
+    };
+    assert_eq!(client.update(&activate).await.unwrap().overall_status, "OK");
+
+    let send = CreateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSend {
+            triggered_send_definition: TriggeredSendDefinition {
+                customer_key: Some("welcome".to_owned()),
+                ..TriggeredSendDefinition::default()
+            },
+            subscribers: vec![Subscriber {
+                email_address: Some("a@example.com".to_owned()),
+                subscriber_key: Some("a@example.com".to_owned()),
+                ..Subscriber::default()
+            }],
+            ..TriggeredSend::default()
+        })],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&send).await.unwrap().overall_status, "OK");
+}
+
+fn object_id(object: &AnyApiObject) -> String {
+    let AnyApiObject::DataExtension(data_extension) = object else {
+        panic!("expected a DataExtension, got {object:?}");
+    };
+    match &data_extension.object_id {
+        Some(sfmc_runtime::xml::Nillable::Value(id)) => id.clone(),
+        other => panic!("expected an ObjectID, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn restart_keeps_objects() {
+    let path = state_path("restart");
+    let (emulator, client) = start(Config::default().state_file(&path)).await;
+    fill(&client).await;
+    emulator.stop().await;
+    assert!(path.exists());
+    let mut temporary = path.clone().into_os_string();
+    temporary.push(".tmp");
+    assert!(!PathBuf::from(temporary).exists());
+
+    let (_emulator, client) = start(Config::default().state_file(&path)).await;
+    let rows = client
+        .retrieve(&retrieve_request(
+            "DataExtensionObject[Orders]",
+            &["OrderID"],
+        ))
+        .await
+        .unwrap();
+    assert_eq!(rows.results.len(), 1);
+    let AnyApiObject::DataExtensionObject(row) = &rows.results[0] else {
+        panic!("expected a row, got {:?}", rows.results[0]);
+    };
+    let property = &row.properties.as_ref().unwrap().property[0];
+    let AnyApiProperty::ApiProperty(property) = property else {
+        panic!("expected an APIProperty, got {property:?}");
+    };
+    assert_eq!(property.value, "A-17");
+
+    let definitions = client
+        .retrieve(&retrieve_request(
+            "TriggeredSendDefinition",
+            &["CustomerKey", "TriggeredSendStatus"],
+        ))
+        .await
+        .unwrap();
+    let AnyApiObject::TriggeredSendDefinition(definition) = &definitions.results[0] else {
+        panic!("expected a definition, got {:?}", definitions.results[0]);
+    };
+    assert_eq!(
+        definition.triggered_send_status,
+        Some(TriggeredSendStatusEnum::Active)
+    );
+
+    let sent = client
+        .retrieve(&retrieve_request("SentEvent", &["SubscriberKey"]))
+        .await
+        .unwrap();
+    assert_eq!(sent.results.len(), 1);
+    let subscribers = client
+        .retrieve(&retrieve_request("Subscriber", &["EmailAddress"]))
+        .await
+        .unwrap();
+    assert_eq!(subscribers.results.len(), 1);
+
+    // The ID generator continues where it stopped, so new IDs do not repeat old ones.
+    let create = CreateRequest {
+        objects: vec![AnyApiObject::from(DataExtension {
+            name: Some("Returns".to_owned()),
+            ..DataExtension::default()
+        })],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
+    let all = client
+        .retrieve(&retrieve_request("DataExtension", &["ObjectID", "Name"]))
+        .await
+        .unwrap();
+    assert_eq!(all.results.len(), 2);
+    assert_ne!(object_id(&all.results[0]), object_id(&all.results[1]));
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn missing_file_starts_empty() {
+    let path = state_path("missing");
+    let (_emulator, client) = start(Config::default().state_file(&path)).await;
+    let response = client
+        .retrieve(&retrieve_request("DataExtension", &["Name"]))
+        .await
+        .unwrap();
+    assert!(response.results.is_empty());
+    // A retrieve changes nothing, so it writes no file.
+    assert!(!path.exists());
+}
+
+#[tokio::test]
+async fn invalid_file_rejected() {
+    let path = state_path("invalid");
+    std::fs::write(&path, b"{\"format_version\": 1").unwrap();
+    let error = match Emulator::start(Config::default().state_file(&path)).await {
+        Ok(_) => panic!("a truncated state file should be rejected"),
+        Err(error) => error,
+    };
+    assert_eq!(error.kind(), std::io::ErrorKind::InvalidData);
+    assert!(
+        error.to_string().starts_with("invalid state file "),
+        "{error}"
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+#[tokio::test]
+async fn random_scenarios_seeded() {
+    // Random scenarios come from the seeded generator, so two emulators with one seed
+    // record the same events for the same sends.
+    let mut files = Vec::new();
+    for run in ["first", "second"] {
+        let path = state_path(&format!("seeded-{run}"));
+        let config = Config::default()
+            .seed(42)
+            .random_scenarios(true)
+            .state_file(&path);
+        let (emulator, client) = start(config).await;
+        fill(&client).await;
+        emulator.stop().await;
+        let text = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(&path);
+        let state: serde_json::Value = serde_json::from_str(&text).unwrap();
+        let events: Vec<(String, String, String)> = state["events"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|event| {
+                (
+                    event["kind"].as_str().unwrap().to_owned(),
+                    event["values"]["EventType"].as_str().unwrap().to_owned(),
+                    event["values"]["SubscriberID"].as_str().unwrap().to_owned(),
+                )
+            })
+            .collect();
+        files.push(events);
+    }
+    assert!(files[0].len() >= 2, "{:?}", files[0]);
+    assert_eq!(files[0][0].0, "SentEvent");
+    assert_eq!(files[0], files[1]);
+}
+
+#[tokio::test]
+async fn restart_keeps_tokens() {
+    let path = state_path("tokens");
+    let config = || {
+        Config::default()
+            .oauth_client("client-1", "s3cret")
+            .state_file(&path)
+    };
+    let emulator = Emulator::start(config()).await.unwrap();
+    let answer = support::post(
+        &format!("{}/v2/token", emulator.url()),
+        &[("content-type", "application/json")],
+        r#"{"grant_type":"client_credentials","client_id":"client-1","client_secret":"s3cret"}"#
+            .to_owned(),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let body: serde_json::Value = serde_json::from_str(&answer.body).unwrap();
+    let token = body["access_token"].as_str().unwrap().to_owned();
+    emulator.stop().await;
+
+    let emulator = Emulator::start(config()).await.unwrap();
+    let client = Client::builder()
+        .soap_endpoint(emulator.soap_url())
+        .credentials(AccessToken::new(token))
+        .retry(RetryPolicy::none())
+        .build()
+        .unwrap();
+    let response = client
+        .retrieve(&retrieve_request("DataExtension", &["Name"]))
+        .await
+        .expect("the token issued before the restart should still be valid");
+    assert_eq!(response.overall_status, "OK");
+    let _ = std::fs::remove_file(&path);
+}
