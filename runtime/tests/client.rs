@@ -1100,6 +1100,30 @@ async fn retrieve_retried_after_timeout() {
 }
 
 #[tokio::test]
+async fn retrieve_timeout_applies_to_retrieve_only() {
+    let server = Server::start().await;
+    server.push(SOAP_PATH, Reply::Silent);
+    server.push(SOAP_PATH, Reply::xml(200, RETRIEVE_OK));
+    server.push(SOAP_PATH, Reply::Silent);
+    let client = username_client(&server)
+        .timeout(Duration::from_secs(60))
+        .retrieve_timeout(Duration::from_millis(200))
+        .build()
+        .unwrap();
+
+    // The first Retrieve times out after 200 ms and is sent again.
+    let response = client.call::<Retrieve>(&retrieve_request()).await.unwrap();
+    assert_sent_event(&response);
+    assert_eq!(server.requests().len(), 2);
+
+    // A Create keeps the 60 s call timeout: still waiting when the test gives up at 500 ms.
+    let request = create_request();
+    let create = client.call::<Create>(&request);
+    let waited = tokio::time::timeout(Duration::from_millis(500), create).await;
+    assert!(waited.is_err(), "the Create should still be waiting");
+}
+
+#[tokio::test]
 async fn connection_refused_retried_for_create() {
     // Binding and dropping a listener leaves a loopback port with nothing listening.
     let port = {

@@ -257,7 +257,7 @@ impl TokenCache {
         let sent_at = Instant::now();
         let headers = [("content-type", "application/json".to_owned())];
         let response = transport
-            .post(&self.url, &headers, body.into_bytes())
+            .post(&self.url, &headers, body.into_bytes(), false)
             .await?;
         let elapsed = sent_at.elapsed();
         tracing::debug!(url = %self.url, status = response.status, ?elapsed, "token response received");

@@ -15,6 +15,10 @@ use super::{Authentication, Client, Inner};
 /// configured. Salesforce advises client timeouts of 120 s for synchronous calls.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(120);
 
+/// How long one Retrieve request may take unless configured. Salesforce advises 300 s for
+/// large retrieves, which take longer than other calls.
+pub const DEFAULT_RETRIEVE_TIMEOUT: Duration = Duration::from_secs(300);
+
 /// How long opening a connection may take, unless configured.
 pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(30);
 
@@ -31,6 +35,8 @@ pub struct ClientBuilder {
     soap_version: SoapVersion,
     addressing: bool,
     timeout: Duration,
+    timeout_set: bool,
+    retrieve_timeout: Option<Duration>,
     connect_timeout: Duration,
     retry: RetryPolicy,
     token_renewal_margin: Duration,
@@ -46,6 +52,8 @@ impl Default for ClientBuilder {
             soap_version: SoapVersion::default(),
             addressing: false,
             timeout: DEFAULT_TIMEOUT,
+            timeout_set: false,
+            retrieve_timeout: None,
             connect_timeout: DEFAULT_CONNECT_TIMEOUT,
             retry: RetryPolicy::default(),
             token_renewal_margin: DEFAULT_TOKEN_RENEWAL_MARGIN,
@@ -99,10 +107,19 @@ impl ClientBuilder {
         self
     }
 
-    /// Sets how long one HTTP request may take, from connecting to the end of the response
-    /// ([`DEFAULT_TIMEOUT`] unless set). Each retry gets the full time again.
+    /// Sets how long one HTTP request may take, from connecting to the end of the response,
+    /// for every operation ([`DEFAULT_TIMEOUT`] unless set, and [`DEFAULT_RETRIEVE_TIMEOUT`]
+    /// for Retrieve). Each retry gets the full time again.
     pub fn timeout(mut self, timeout: Duration) -> Self {
         self.timeout = timeout;
+        self.timeout_set = true;
+        self
+    }
+
+    /// Sets how long one Retrieve request may take, overriding [`ClientBuilder::timeout`] for
+    /// Retrieve alone.
+    pub fn retrieve_timeout(mut self, timeout: Duration) -> Self {
+        self.retrieve_timeout = Some(timeout);
         self
     }
 
@@ -179,7 +196,12 @@ impl ClientBuilder {
             ));
         }
 
-        let transport = Transport::new(self.timeout, self.connect_timeout)?;
+        let retrieve_timeout = match (self.retrieve_timeout, self.timeout_set) {
+            (Some(timeout), _) => timeout,
+            (None, true) => self.timeout,
+            (None, false) => DEFAULT_RETRIEVE_TIMEOUT,
+        };
+        let transport = Transport::new(self.timeout, retrieve_timeout, self.connect_timeout)?;
         Ok(Client {
             inner: Arc::new(Inner {
                 transport,

@@ -45,7 +45,8 @@ use std::time::{Duration, Instant};
 
 pub use auth::{AccessToken, ClientCredentials, Credentials, UsernameToken};
 pub use builder::{
-    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_TIMEOUT, DEFAULT_TOKEN_RENEWAL_MARGIN,
+    ClientBuilder, DEFAULT_CONNECT_TIMEOUT, DEFAULT_RETRIEVE_TIMEOUT, DEFAULT_TIMEOUT,
+    DEFAULT_TOKEN_RENEWAL_MARGIN,
 };
 pub use envelope::{SOAP11_NAMESPACE, SOAP12_NAMESPACE, SoapVersion, WSA_NAMESPACE};
 pub use error::{
@@ -311,7 +312,12 @@ impl Client {
         }
         let headers = self.inner.soap_version.http_headers(O::SOAP_ACTION);
         let started = Instant::now();
-        let response = self.inner.transport.post(url, &headers, body).await?;
+        let retrieve = O::NAME == "Retrieve";
+        let response = self
+            .inner
+            .transport
+            .post(url, &headers, body, retrieve)
+            .await?;
         let elapsed = started.elapsed();
         tracing::debug!(
             operation = O::NAME,

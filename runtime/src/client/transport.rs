@@ -31,30 +31,46 @@ impl HttpResponse {
 /// Sends requests through one pooled `reqwest::Client`, so that calls reuse connections.
 pub(crate) struct Transport {
     http: reqwest::Client,
+    timeout: Duration,
+    retrieve_timeout: Duration,
 }
 
 impl Transport {
-    pub(crate) fn new(timeout: Duration, connect_timeout: Duration) -> Result<Self, Error> {
+    pub(crate) fn new(
+        timeout: Duration,
+        retrieve_timeout: Duration,
+        connect_timeout: Duration,
+    ) -> Result<Self, Error> {
         let tls = tls_config()?;
         let http = reqwest::Client::builder()
             .tls_backend_preconfigured(tls)
             .user_agent(concat!("sfmc-runtime/", env!("CARGO_PKG_VERSION")))
-            .timeout(timeout)
             .connect_timeout(connect_timeout)
             .gzip(true)
             .build()
             .map_err(|error| Error::Config(format!("cannot build the HTTP client: {error}")))?;
-        Ok(Transport { http })
+        Ok(Transport {
+            http,
+            timeout,
+            retrieve_timeout,
+        })
     }
 
-    /// Sends a POST request and reads the whole response body.
+    /// Sends a POST request and reads the whole response body, within the Retrieve timeout
+    /// when `retrieve` is set and the call timeout otherwise.
     pub(crate) async fn post(
         &self,
         url: &str,
         headers: &[(&'static str, String)],
         body: Vec<u8>,
+        retrieve: bool,
     ) -> Result<HttpResponse, TransportError> {
-        let mut request = self.http.post(url).body(body);
+        let timeout = if retrieve {
+            self.retrieve_timeout
+        } else {
+            self.timeout
+        };
+        let mut request = self.http.post(url).timeout(timeout).body(body);
         for (name, value) in headers {
             request = request.header(*name, value);
         }
