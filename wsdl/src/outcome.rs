@@ -139,22 +139,22 @@ impl CheckedApi for Client {
         &self,
         request: &RetrieveRequestMsg,
     ) -> Result<RetrieveResponseMsg, Error> {
-        self.call_checked::<operations::Retrieve, _>(request, Outcome::check)
+        self.call_checked::<operations::Retrieve, _>(request, logged::<operations::Retrieve>)
             .await
     }
 
     async fn create_checked(&self, request: &CreateRequest) -> Result<CreateResponse, Error> {
-        self.call_checked::<operations::Create, _>(request, Outcome::check)
+        self.call_checked::<operations::Create, _>(request, logged::<operations::Create>)
             .await
     }
 
     async fn update_checked(&self, request: &UpdateRequest) -> Result<UpdateResponse, Error> {
-        self.call_checked::<operations::Update, _>(request, Outcome::check)
+        self.call_checked::<operations::Update, _>(request, logged::<operations::Update>)
             .await
     }
 
     async fn delete_checked(&self, request: &DeleteRequest) -> Result<DeleteResponse, Error> {
-        self.call_checked::<operations::Delete, _>(request, Outcome::check)
+        self.call_checked::<operations::Delete, _>(request, logged::<operations::Delete>)
             .await
     }
 
@@ -162,7 +162,7 @@ impl CheckedApi for Client {
         &self,
         request: &ConfigureRequestMsg,
     ) -> Result<ConfigureResponseMsg, Error> {
-        self.call_checked::<operations::Configure, _>(request, Outcome::check)
+        self.call_checked::<operations::Configure, _>(request, logged::<operations::Configure>)
             .await
     }
 
@@ -170,7 +170,7 @@ impl CheckedApi for Client {
         &self,
         request: &PerformRequestMsg,
     ) -> Result<PerformResponseMsg, Error> {
-        self.call_checked::<operations::Perform, _>(request, Outcome::check)
+        self.call_checked::<operations::Perform, _>(request, logged::<operations::Perform>)
             .await
     }
 
@@ -178,7 +178,7 @@ impl CheckedApi for Client {
         &self,
         request: &ScheduleRequestMsg,
     ) -> Result<ScheduleResponseMsg, Error> {
-        self.call_checked::<operations::Schedule, _>(request, Outcome::check)
+        self.call_checked::<operations::Schedule, _>(request, logged::<operations::Schedule>)
             .await
     }
 
@@ -186,7 +186,7 @@ impl CheckedApi for Client {
         &self,
         request: &ExecuteRequestMsg,
     ) -> Result<ExecuteResponseMsg, Error> {
-        self.call_checked::<operations::Execute, _>(request, Outcome::check)
+        self.call_checked::<operations::Execute, _>(request, logged::<operations::Execute>)
             .await
     }
 
@@ -194,13 +194,61 @@ impl CheckedApi for Client {
         &self,
         request: &ExtractRequestMsg,
     ) -> Result<ExtractResponseMsg, Error> {
-        self.call_checked::<operations::Extract, _>(request, Outcome::check)
+        self.call_checked::<operations::Extract, _>(request, logged::<operations::Extract>)
             .await
     }
 
     fn retrieve_all(&self, request: RetrieveRequestMsg) -> Pages {
         Pages::new(self.clone(), request)
     }
+}
+
+/// The overall status and RequestID every checked response carries, for logging.
+trait Status {
+    fn overall_status(&self) -> &str;
+    fn request_id(&self) -> Option<&str>;
+}
+
+macro_rules! status_fields {
+    ($($response:ty),* $(,)?) => {$(
+        impl Status for $response {
+            fn overall_status(&self) -> &str {
+                &self.overall_status
+            }
+
+            fn request_id(&self) -> Option<&str> {
+                self.request_id.as_deref()
+            }
+        }
+    )*};
+}
+
+status_fields!(
+    RetrieveResponseMsg,
+    CreateResponse,
+    UpdateResponse,
+    DeleteResponse,
+    ConfigureResponseMsg,
+    PerformResponseMsg,
+    ScheduleResponseMsg,
+    ExecuteResponseMsg,
+    ExtractResponseMsg,
+);
+
+/// Logs the operation's RequestID and overall status at debug level, then checks the
+/// response.
+fn logged<O>(response: O::Response) -> Result<O::Response, Error>
+where
+    O: sfmc_runtime::xml::Operation,
+    O::Response: Outcome + Status,
+{
+    tracing::debug!(
+        operation = O::NAME,
+        request_id = response.request_id().unwrap_or(""),
+        overall_status = response.overall_status(),
+        "service outcome"
+    );
+    response.check()
 }
 
 impl Outcome for RetrieveResponseMsg {
