@@ -1,0 +1,407 @@
+//! Tracking results as a table, JSON, JSON Lines or CSV, with times at an explicit offset.
+
+use std::io::{self, Write};
+
+use sfmc_runtime::values::{DateTime, SERVICE_OFFSET};
+
+use crate::bulk::Record;
+use crate::track::{Event, Tracking};
+
+/// The output format of `track`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// Aligned columns for reading.
+    Table,
+    /// One JSON array with one object per event.
+    Json,
+    /// One JSON object per line and event.
+    Jsonl,
+    /// Comma-separated values with a header line.
+    Csv,
+}
+
+impl Format {
+    /// Parses `table`, `json`, `jsonl` or `csv`.
+    ///
+    /// # Errors
+    /// Returns the message for another name.
+    pub fn parse(text: &str) -> Result<Format, String> {
+        match text {
+            "table" => Ok(Format::Table),
+            "json" => Ok(Format::Json),
+            "jsonl" => Ok(Format::Jsonl),
+            "csv" => Ok(Format::Csv),
+            _ => Err(format!(
+                "unknown output format `{text}`: use table, json, jsonl or csv"
+            )),
+        }
+    }
+}
+
+/// Formats an EventDate: the service's wall time with its −06:00 offset made explicit, or
+/// converted to UTC (`+00:00`) with `utc`. A date that carries an offset keeps its instant.
+pub fn format_time(date: &DateTime, utc: bool) -> String {
+    if utc {
+        date.to_offset(0, SERVICE_OFFSET).to_string()
+    } else {
+        date.to_offset(-360, SERVICE_OFFSET).to_string()
+    }
+}
+
+/// The field names of one event in JSON and CSV, in output order.
+pub const FIELDS: [&str; 9] = [
+    "unique_id",
+    "event",
+    "event_date",
+    "job_id",
+    "batch_id",
+    "subscriber_id",
+    "subscriber_key",
+    "event_type",
+    "triggered_send_definition_object_id",
+];
+
+fn values(event: &Event, utc: bool) -> [Option<String>; 9] {
+    [
+        Some(event.unique_id.clone()),
+        Some(event.kind.name().to_owned()),
+        event.date.as_ref().map(|date| format_time(date, utc)),
+        Some(event.row.job_id.clone()),
+        Some(event.row.batch_id.clone()),
+        Some(event.row.subscriber_id.clone()),
+        event.subscriber_key.clone(),
+        event.event_type.clone(),
+        event.definition_object_id.clone(),
+    ]
+}
+
+/// Writes the tracking results in `format`.
+///
+/// # Errors
+/// The error of the writer.
+pub fn write(
+    out: &mut dyn Write,
+    tracking: &Tracking,
+    format: Format,
+    utc: bool,
+) -> io::Result<()> {
+    match format {
+        Format::Table => write_table(out, tracking, utc),
+        Format::Json => {
+            if tracking.events.is_empty() {
+                return writeln!(out, "[]");
+            }
+            writeln!(out, "[")?;
+            for (index, event) in tracking.events.iter().enumerate() {
+                let comma = if index + 1 < tracking.events.len() {
+                    ","
+                } else {
+                    ""
+                };
+                writeln!(out, "  {}{comma}", json_object(event, utc))?;
+            }
+            writeln!(out, "]")
+        }
+        Format::Jsonl => {
+            for event in &tracking.events {
+                writeln!(out, "{}", json_object(event, utc))?;
+            }
+            Ok(())
+        }
+        Format::Csv => {
+            writeln!(out, "{}", FIELDS.join(","))?;
+            for event in &tracking.events {
+                writeln!(out, "{}", csv_line(&values(event, utc)))?;
+            }
+            Ok(())
+        }
+    }
+}
+
+/// Returns one event as a JSON object on one line; absent values are `null`.
+pub fn json_object(event: &Event, utc: bool) -> String {
+    json_line(&values(event, utc))
+}
+
+fn csv_field(text: &str) -> String {
+    if text.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", text.replace('"', "\"\""))
+    } else {
+        text.to_owned()
+    }
+}
+
+fn write_table(out: &mut dyn Write, tracking: &Tracking, utc: bool) -> io::Result<()> {
+    let sends = match tracking.rows.len() {
+        1 => "1 send".to_owned(),
+        count => format!("{count} sends"),
+    };
+    writeln!(out, "UniqueID {}: {sends}", tracking.unique_id)?;
+    for row in &tracking.rows {
+        writeln!(
+            out,
+            "  JobID {}, BatchID {}, SubscriberID {}",
+            row.job_id, row.batch_id, row.subscriber_id
+        )?;
+    }
+    if tracking.events.is_empty() {
+        return writeln!(out, "no events yet");
+    }
+    let header = [
+        "TIME",
+        "EVENT",
+        "JOB ID",
+        "BATCH ID",
+        "SUBSCRIBER ID",
+        "SUBSCRIBER KEY",
+    ];
+    let lines: Vec<[String; 6]> = tracking
+        .events
+        .iter()
+        .map(|event| {
+            [
+                event
+                    .date
+                    .as_ref()
+                    .map_or("-".to_owned(), |date| format_time(date, utc)),
+                event.kind.name().to_owned(),
+                event.row.job_id.clone(),
+                event.row.batch_id.clone(),
+                event.row.subscriber_id.clone(),
+                event
+                    .subscriber_key
+                    .clone()
+                    .unwrap_or_else(|| "-".to_owned()),
+            ]
+        })
+        .collect();
+    let mut widths = header.map(str::len);
+    for line in &lines {
+        for (width, cell) in widths.iter_mut().zip(line) {
+            *width = (*width).max(cell.chars().count());
+        }
+    }
+    let header = header.map(str::to_owned);
+    for line in std::iter::once(&header).chain(&lines) {
+        let cells: Vec<String> = line
+            .iter()
+            .zip(widths)
+            .map(|(cell, width)| format!("{cell:<width$}"))
+            .collect();
+        writeln!(out, "{}", cells.join("  ").trim_end())?;
+    }
+    Ok(())
+}
+
+/// Writes bulk records as they arrive, each record whole. JSON opens its array at the start
+/// and closes it in [`BulkWriter::finish`], which makes the output valid JSON.
+pub struct BulkWriter<'w> {
+    out: &'w mut dyn Write,
+    format: Format,
+    utc: bool,
+    written: u64,
+}
+
+/// The fixed column widths of the bulk table, which cannot wait for every row to size them.
+const BULK_WIDTHS: [usize; 5] = [29, 9, 10, 8, 13];
+
+impl<'w> BulkWriter<'w> {
+    /// Writes the start of the output: the CSV or table header, or the JSON array's `[`.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn start(out: &'w mut dyn Write, format: Format, utc: bool) -> io::Result<Self> {
+        match format {
+            Format::Csv => writeln!(out, "{}", FIELDS.join(","))?,
+            Format::Json => writeln!(out, "[")?,
+            Format::Table => {
+                let header = [
+                    "TIME",
+                    "EVENT",
+                    "JOB ID",
+                    "BATCH ID",
+                    "SUBSCRIBER ID",
+                    "UNIQUE ID",
+                ];
+                writeln!(out, "{}", table_line(&header.map(str::to_owned)))?;
+            }
+            Format::Jsonl => {}
+        }
+        Ok(BulkWriter {
+            out,
+            format,
+            utc,
+            written: 0,
+        })
+    }
+
+    /// Writes records and flushes them.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn write(&mut self, records: &[Record]) -> io::Result<()> {
+        for record in records {
+            let values = match record {
+                Record::Event(event) => values(event, self.utc),
+                Record::NotFound(id) => {
+                    let mut values: [Option<String>; 9] = Default::default();
+                    values[0] = Some(id.clone());
+                    values[1] = Some("not_found".to_owned());
+                    values
+                }
+            };
+            match self.format {
+                Format::Jsonl => writeln!(self.out, "{}", json_line(&values))?,
+                Format::Json => {
+                    let comma = if self.written == 0 { "" } else { ",\n" };
+                    write!(self.out, "{comma}  {}", json_line(&values))?;
+                }
+                Format::Csv => writeln!(self.out, "{}", csv_line(&values))?,
+                Format::Table => {
+                    let cell =
+                        |index: usize| values[index].clone().unwrap_or_else(|| "-".to_owned());
+                    let line = [cell(2), cell(1), cell(3), cell(4), cell(5), cell(0)];
+                    writeln!(self.out, "{}", table_line(&line))?;
+                }
+            }
+            self.written += 1;
+        }
+        self.out.flush()
+    }
+
+    /// Writes the end of the output: the JSON array's `]`.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn finish(self) -> io::Result<()> {
+        if self.format == Format::Json {
+            if self.written > 0 {
+                writeln!(self.out)?;
+            }
+            writeln!(self.out, "]")?;
+        }
+        self.out.flush()
+    }
+}
+
+fn table_line(cells: &[String; 6]) -> String {
+    let mut line = String::new();
+    for (cell, width) in cells.iter().zip(BULK_WIDTHS) {
+        line.push_str(&format!("{cell:<width$}  "));
+    }
+    line.push_str(&cells[5]);
+    line
+}
+
+fn json_line(values: &[Option<String>; 9]) -> String {
+    let members: Vec<String> = FIELDS
+        .iter()
+        .zip(values)
+        .map(|(name, value)| {
+            let value = value.as_ref().map_or("null".to_owned(), |text| {
+                serde_json::Value::String(text.clone()).to_string()
+            });
+            format!("\"{name}\":{value}")
+        })
+        .collect();
+    format!("{{{}}}", members.join(","))
+}
+
+fn csv_line(values: &[Option<String>; 9]) -> String {
+    let fields: Vec<String> = values
+        .iter()
+        .map(|value| csv_field(value.as_deref().unwrap_or_default()))
+        .collect();
+    fields.join(",")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::track::{EventKind, LogRow};
+
+    fn sample() -> Tracking {
+        let row = LogRow {
+            job_id: "10980375".to_owned(),
+            batch_id: "5".to_owned(),
+            subscriber_id: "199672583".to_owned(),
+        };
+        Tracking {
+            unique_id: "u-1".to_owned(),
+            rows: vec![row.clone()],
+            events: vec![Event {
+                unique_id: "u-1".to_owned(),
+                kind: EventKind::Sent,
+                date: Some("2014-03-26T10:02:01.987".parse().unwrap()),
+                row,
+                subscriber_key: Some("a,\"b\"@example.com".to_owned()),
+                event_type: Some("Sent".to_owned()),
+                definition_object_id: None,
+            }],
+        }
+    }
+
+    fn render(format: Format, utc: bool) -> String {
+        let mut out = Vec::new();
+        write(&mut out, &sample(), format, utc).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn time_offsets() {
+        let date: DateTime = "2014-03-26T10:02:01.987".parse().unwrap();
+        assert_eq!(format_time(&date, false), "2014-03-26T10:02:01.987-06:00");
+        assert_eq!(format_time(&date, true), "2014-03-26T16:02:01.987+00:00");
+    }
+
+    #[test]
+    fn formats_exact() {
+        assert_eq!(
+            render(Format::Table, false),
+            "UniqueID u-1: 1 send\n  JobID 10980375, BatchID 5, SubscriberID 199672583\n\
+             TIME                           EVENT  JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY\n\
+             2014-03-26T10:02:01.987-06:00  sent   10980375  5         199672583      a,\"b\"@example.com\n"
+        );
+        let object = r#"{"unique_id":"u-1","event":"sent","event_date":"2014-03-26T16:02:01.987+00:00","job_id":"10980375","batch_id":"5","subscriber_id":"199672583","subscriber_key":"a,\"b\"@example.com","event_type":"Sent","triggered_send_definition_object_id":null}"#;
+        assert_eq!(render(Format::Jsonl, true), format!("{object}\n"));
+        assert_eq!(render(Format::Json, true), format!("[\n  {object}\n]\n"));
+        assert_eq!(
+            render(Format::Csv, false),
+            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id\n\
+             u-1,sent,2014-03-26T10:02:01.987-06:00,10980375,5,199672583,\"a,\"\"b\"\"@example.com\",Sent,\n"
+        );
+    }
+
+    #[test]
+    fn bulk_writer_formats() {
+        let event = sample().events.remove(0);
+        let records = [Record::Event(event), Record::NotFound("gone".to_owned())];
+        let render = |format| {
+            let mut out = Vec::new();
+            let mut writer = BulkWriter::start(&mut out, format, false).unwrap();
+            writer.write(&records[..1]).unwrap();
+            writer.write(&records[1..]).unwrap();
+            writer.finish().unwrap();
+            String::from_utf8(out).unwrap()
+        };
+        assert_eq!(
+            render(Format::Table),
+            "TIME                           EVENT      JOB ID      BATCH ID  SUBSCRIBER ID  UNIQUE ID\n\
+             2014-03-26T10:02:01.987-06:00  sent       10980375    5         199672583      u-1\n\
+             -                              not_found  -           -         -              gone\n"
+        );
+        assert_eq!(
+            render(Format::Csv).lines().nth(2),
+            Some("gone,not_found,,,,,,,")
+        );
+        let json = render(Format::Json);
+        assert!(json.starts_with("[\n  {\"unique_id\":\"u-1\""), "{json}");
+        assert!(json.ends_with("},\n  {\"unique_id\":\"gone\",\"event\":\"not_found\",\"event_date\":null,\"job_id\":null,\"batch_id\":null,\"subscriber_id\":null,\"subscriber_key\":null,\"event_type\":null,\"triggered_send_definition_object_id\":null}\n]\n"), "{json}");
+        let mut empty = Vec::new();
+        BulkWriter::start(&mut empty, Format::Json, false)
+            .unwrap()
+            .finish()
+            .unwrap();
+        assert_eq!(String::from_utf8(empty).unwrap(), "[\n]\n");
+    }
+}
