@@ -27,10 +27,6 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 
-#[allow(
-    // The schema documents some types with text rustdoc reads as Markdown; it is kept as is.
-    rustdoc::all,
-)]
 mod generated {
     include!(concat!(env!("OUT_DIR"), "/partner_api.rs"));
 }
