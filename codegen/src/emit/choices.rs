@@ -53,7 +53,7 @@ pub fn emit_choice(ir: &Ir, ty: &TypeDef, def: &ChoiceDef) -> TokenStream {
             /// Writes the chosen element.
             ///
             /// # Errors
-            /// Fails when a text value holds a character XML 1.0 cannot carry.
+            /// Fails when a text value contains a character that XML 1.0 cannot represent.
             pub fn write_choice(&self, writer: &mut #writer) -> ::core::result::Result<(), #write_error> {
                 match self {
                     #(#writes)*

@@ -1,4 +1,4 @@
-//! Emits the enum that holds a polymorphic type or any of its subtypes, told apart on the
+//! Emits the enum that contains a polymorphic type or any of its subtypes, distinguished on the
 //! wire by `xsi:type`.
 
 use proc_macro2::TokenStream;

@@ -203,7 +203,7 @@ impl ScheduleChoice {
     /// Writes the chosen element.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn write_choice(
         &self,
         writer: &mut rt::XmlWriter,
@@ -235,7 +235,7 @@ impl ScheduleChoice2 {
     /// Writes the chosen element.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn write_choice(
         &self,
         writer: &mut rt::XmlWriter,
@@ -340,7 +340,7 @@ impl AnswerChoice {
     /// Writes the chosen element.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn write_choice(
         &self,
         writer: &mut rt::XmlWriter,

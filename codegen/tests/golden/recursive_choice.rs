@@ -94,7 +94,7 @@ impl ExpressionChoice {
     /// Writes the chosen element.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn write_choice(
         &self,
         writer: &mut rt::XmlWriter,
@@ -211,7 +211,7 @@ impl GroupChoice {
     /// Writes the chosen element.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn write_choice(
         &self,
         writer: &mut rt::XmlWriter,

@@ -170,7 +170,7 @@ fn write_security(xml: &mut String, security: &Security<'_>) -> Result<(), Write
 }
 
 /// Escapes text for element content or a double-quoted attribute value, and rejects
-/// characters XML 1.0 cannot carry. The error names the element, never the text, since the
+/// characters XML 1.0 cannot represent. The error names the element, never the text, since the
 /// text may be a password.
 pub(crate) fn escape_text<'t>(element: &str, text: &'t str) -> Result<Cow<'t, str>, WriteError> {
     let needs_work = text
@@ -190,7 +190,7 @@ pub(crate) fn escape_text<'t>(element: &str, text: &'t str) -> Result<Cow<'t, st
             '\t' | '\n' => escaped.push(ch),
             c if (c as u32) < 0x20 => {
                 let reason = format!(
-                    "the text holds the character U+{:04X}, which XML 1.0 cannot carry",
+                    "the text contains the character U+{:04X}, which XML 1.0 cannot represent",
                     c as u32
                 );
                 return Err(WriteError::new(element, reason));
@@ -222,8 +222,8 @@ mod tests {
         let error = escape_text("wsse:Password", "secret\u{1}").unwrap_err();
         assert_eq!(
             error.to_string(),
-            "cannot write element `wsse:Password`: the text holds the character U+0001, \
-             which XML 1.0 cannot carry"
+            "cannot write element `wsse:Password`: the text contains the character U+0001, \
+             which XML 1.0 cannot represent"
         );
     }
 

@@ -4,7 +4,7 @@ use std::fmt;
 
 use crate::values::ValueError;
 
-/// What went wrong while reading a document.
+/// The kind of failure met while reading a document.
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum ReadErrorKind {
@@ -12,7 +12,7 @@ pub enum ReadErrorKind {
     Syntax(quick_xml::Error),
     /// The text of an element does not fit its schema type.
     InvalidValue(ValueError),
-    /// An element that must hold text holds a child element.
+    /// An element that must contain only text contains a child element.
     UnexpectedChild {
         /// Local name of the child element.
         child: String,

@@ -1,4 +1,4 @@
-//! What a generated value keeps beyond its schema fields: unknown elements, absent required
+//! The data a generated value keeps beyond its schema fields: unknown elements, absent required
 //! elements, and values of types the schema does not know.
 
 use std::fmt;

@@ -33,7 +33,7 @@ pub trait WriteXml {
     /// Writes this value as the element `name`.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     fn write_xml(&self, writer: &mut XmlWriter, name: &str) -> Result<(), WriteError>;
 }
 
@@ -69,7 +69,7 @@ pub trait ComplexType: Default {
     /// Writes every field as child elements, in schema order, then the kept extras.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     fn write_children(&self, writer: &mut XmlWriter) -> Result<(), WriteError>;
 
     /// Returns what the value kept beyond its schema fields.
@@ -89,7 +89,7 @@ pub trait Message: ReadXml + WriteXml {
     /// Writes this message as a standalone XML document (without an XML declaration).
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     fn to_xml(&self) -> Result<String, WriteError> {
         let mut writer = XmlWriter::new();
         self.write_xml(&mut writer, Self::ELEMENT)?;

@@ -74,7 +74,7 @@ impl XmlWriter {
     /// Writes `value` as the element `name`.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn element<T: WriteXml + ?Sized>(
         &mut self,
         name: &str,
@@ -86,7 +86,7 @@ impl XmlWriter {
     /// Writes a required element unless `extra` records that it was absent when read.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn required<T: WriteXml>(
         &mut self,
         name: &'static str,
@@ -102,7 +102,7 @@ impl XmlWriter {
     /// Writes an optional element when it is present.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn optional<T: WriteXml>(
         &mut self,
         name: &str,
@@ -117,7 +117,7 @@ impl XmlWriter {
     /// Writes one element per item.
     ///
     /// # Errors
-    /// Fails when a text value holds a character XML 1.0 cannot carry.
+    /// Fails when a text value contains a character that XML 1.0 cannot represent.
     pub fn repeated<T: WriteXml>(&mut self, name: &str, values: &[T]) -> Result<(), WriteError> {
         values
             .iter()
@@ -127,7 +127,7 @@ impl XmlWriter {
     /// Writes an element holding `text`, escaping it.
     ///
     /// # Errors
-    /// Fails when `text` holds a character XML 1.0 cannot carry.
+    /// Fails when `text` contains a character that XML 1.0 cannot represent.
     pub fn text_element(&mut self, name: &str, text: &str) -> Result<(), WriteError> {
         if text.is_empty() {
             return self.event(name, Event::Empty(BytesStart::new(name)));
@@ -141,7 +141,7 @@ impl XmlWriter {
     /// Writes `<name xsi:nil="true"/>`.
     ///
     /// # Errors
-    /// Never fails in practice; the signature matches the other writers.
+    /// Fails only if writing to the in-memory buffer fails, which does not happen.
     pub fn nil_element(&mut self, name: &str) -> Result<(), WriteError> {
         let mut start = BytesStart::new(name);
         self.declare_xsi(&mut start);
@@ -159,7 +159,7 @@ impl XmlWriter {
     /// Writes a complex value as the element `name`, with `xsi:type` when given.
     ///
     /// # Errors
-    /// Fails when a text value inside holds a character XML 1.0 cannot carry.
+    /// Fails when a text value inside contains a character that XML 1.0 cannot represent.
     pub fn complex<T: ComplexType>(
         &mut self,
         name: &str,
@@ -207,7 +207,7 @@ impl XmlWriter {
     /// Writes back the undeclared elements a value kept.
     ///
     /// # Errors
-    /// Never fails in practice; the signature matches the other writers.
+    /// Fails only if writing to the in-memory buffer fails, which does not happen.
     pub fn extra(&mut self, extra: &Extra) -> Result<(), WriteError> {
         for element in &extra.elements {
             self.raw(&element.xml);
@@ -217,7 +217,7 @@ impl XmlWriter {
 }
 
 /// Escapes `&`, `<`, `>` and carriage return (which a reader would otherwise turn into a line
-/// feed), and rejects characters XML 1.0 cannot carry.
+/// feed), and rejects characters XML 1.0 cannot represent.
 fn escape_text(text: &str) -> Result<Cow<'_, str>, String> {
     let needs_work = text
         .bytes()
@@ -235,7 +235,7 @@ fn escape_text(text: &str) -> Result<Cow<'_, str>, String> {
             '\t' | '\n' => escaped.push(ch),
             c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {
                 return Err(format!(
-                    "the text holds the character U+{:04X}, which XML 1.0 cannot carry",
+                    "the text contains the character U+{:04X}, which XML 1.0 cannot represent",
                     c as u32
                 ));
             }
@@ -262,7 +262,7 @@ mod tests {
         let error = escape_text("bell\u{7}").unwrap_err();
         assert_eq!(
             error,
-            "the text holds the character U+0007, which XML 1.0 cannot carry"
+            "the text contains the character U+0007, which XML 1.0 cannot represent"
         );
     }
 }
