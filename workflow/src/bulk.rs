@@ -46,8 +46,8 @@ pub struct Request {
 /// One line of bulk output: an event, or an ID that has no send log row.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Record {
-    /// A tracking event of one of the ID's sends.
-    Event(Event),
+    /// A tracking event of one of the ID's sends, boxed because it is much larger than an ID.
+    Event(Box<Event>),
     /// The send log has no row with this UniqueID.
     NotFound(String),
 }
@@ -297,7 +297,11 @@ async fn track_batch(
         counts.found += 1;
         let mut events = events_of.get(&id).cloned().unwrap_or_default();
         events.sort_by(track::compare_events);
-        records.extend(events.into_iter().map(Record::Event));
+        records.extend(
+            events
+                .into_iter()
+                .map(|event| Record::Event(Box::new(event))),
+        );
     }
     Ok((records, counts))
 }
@@ -314,7 +318,7 @@ async fn job_events(
         "SubscriberID",
         subscribers.iter().map(|id| (*id).to_owned()),
     ));
-    let mut properties = track::EVENT_PROPERTIES.to_vec();
+    let mut properties = kind.properties();
     // NOTE: SubscriberID is not an element of the WSDL's TrackingEvent. It arrives as an
     // undeclared element, and whether the service returns it for event types other than
     // SentEvent is not confirmed.

@@ -676,7 +676,7 @@ async fn follow_events(
             .events
             .into_iter()
             .filter(|event| seen.insert(format!("{event:?}")))
-            .map(bulk::Record::Event)
+            .map(|event| bulk::Record::Event(Box::new(event)))
             .collect();
         writer.write(&new).map_err(output_error)?;
 

@@ -5,7 +5,7 @@ use std::io::{self, Write};
 use sfmc_runtime::values::{DateTime, SERVICE_OFFSET};
 
 use crate::bulk::Record;
-use crate::track::{Event, Tracking};
+use crate::track::{Detail, Event, Tracking};
 
 /// The output format of `track`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -48,8 +48,12 @@ pub fn format_time(date: &DateTime, utc: bool) -> String {
     }
 }
 
-/// The field names of one event in JSON and CSV, in output order.
-pub const FIELDS: [&str; 9] = [
+/// The number of fields of one event in JSON and CSV.
+const FIELD_COUNT: usize = 15;
+
+/// The field names of one event in JSON and CSV, in output order. The last six are the
+/// [`Detail`] of a ClickEvent or a BounceEvent, and empty for other event types.
+pub const FIELDS: [&str; FIELD_COUNT] = [
     "unique_id",
     "event",
     "event_date",
@@ -59,9 +63,16 @@ pub const FIELDS: [&str; 9] = [
     "subscriber_key",
     "event_type",
     "triggered_send_definition_object_id",
+    "url",
+    "url_id",
+    "smtp_code",
+    "bounce_category",
+    "bounce_type",
+    "smtp_reason",
 ];
 
-fn values(event: &Event, utc: bool) -> [Option<String>; 9] {
+fn values(event: &Event, utc: bool) -> [Option<String>; FIELD_COUNT] {
+    let detail = &event.detail;
     [
         Some(event.unique_id.clone()),
         Some(event.kind.name().to_owned()),
@@ -72,7 +83,45 @@ fn values(event: &Event, utc: bool) -> [Option<String>; 9] {
         event.subscriber_key.clone(),
         event.event_type.clone(),
         event.definition_object_id.clone(),
+        detail.url.clone(),
+        detail.url_id.map(|id| id.to_string()),
+        detail.smtp_code.clone(),
+        detail.bounce_category.clone(),
+        detail.bounce_type.clone(),
+        detail.smtp_reason.clone(),
     ]
+}
+
+/// Formats the [`Detail`] for the table's DETAIL column: `URL (URLID n)` for a click,
+/// `SMTPCode, BounceCategory, BounceType: SMTPReason` for a bounce, and an empty string
+/// for other event types. Absent parts are left out.
+pub fn detail_text(detail: &Detail) -> String {
+    let mut click = Vec::new();
+    if let Some(url) = &detail.url {
+        click.push(url.clone());
+    }
+    if let Some(id) = detail.url_id {
+        click.push(format!("(URLID {id})"));
+    }
+    let bounce: Vec<&str> = [
+        &detail.smtp_code,
+        &detail.bounce_category,
+        &detail.bounce_type,
+    ]
+    .into_iter()
+    .flatten()
+    .map(String::as_str)
+    .collect();
+
+    let mut text = click.join(" ");
+    text.push_str(&bounce.join(", "));
+    if let Some(reason) = &detail.smtp_reason {
+        if !text.is_empty() {
+            text.push_str(": ");
+        }
+        text.push_str(reason);
+    }
+    text
 }
 
 /// Writes the tracking results in `format`.
@@ -154,8 +203,9 @@ fn write_table(out: &mut dyn Write, tracking: &Tracking, utc: bool) -> io::Resul
         "BATCH ID",
         "SUBSCRIBER ID",
         "SUBSCRIBER KEY",
+        "DETAIL",
     ];
-    let lines: Vec<[String; 6]> = tracking
+    let lines: Vec<[String; 7]> = tracking
         .events
         .iter()
         .map(|event| {
@@ -172,6 +222,7 @@ fn write_table(out: &mut dyn Write, tracking: &Tracking, utc: bool) -> io::Resul
                     .subscriber_key
                     .clone()
                     .unwrap_or_else(|| "-".to_owned()),
+                detail_text(&event.detail),
             ]
         })
         .collect();
@@ -203,7 +254,8 @@ pub struct BulkWriter<'w> {
 }
 
 /// The fixed column widths of the bulk table, which cannot wait for every row to size them.
-const BULK_WIDTHS: [usize; 5] = [29, 9, 10, 8, 13];
+/// A longer value pushes the rest of its line to the right.
+const BULK_WIDTHS: [usize; 6] = [29, 9, 10, 8, 13, 16];
 
 impl<'w> BulkWriter<'w> {
     /// Writes the start of the output: the CSV or table header, or the JSON array's `[`.
@@ -222,6 +274,7 @@ impl<'w> BulkWriter<'w> {
                     "BATCH ID",
                     "SUBSCRIBER ID",
                     "UNIQUE ID",
+                    "DETAIL",
                 ];
                 writeln!(out, "{}", table_line(&header.map(str::to_owned)))?;
             }
@@ -241,13 +294,13 @@ impl<'w> BulkWriter<'w> {
     /// The error of the writer.
     pub fn write(&mut self, records: &[Record]) -> io::Result<()> {
         for record in records {
-            let values = match record {
-                Record::Event(event) => values(event, self.utc),
+            let (values, detail) = match record {
+                Record::Event(event) => (values(event, self.utc), detail_text(&event.detail)),
                 Record::NotFound(id) => {
-                    let mut values: [Option<String>; 9] = Default::default();
+                    let mut values: [Option<String>; FIELD_COUNT] = Default::default();
                     values[0] = Some(id.clone());
                     values[1] = Some("not_found".to_owned());
-                    values
+                    (values, String::new())
                 }
             };
             match self.format {
@@ -260,7 +313,7 @@ impl<'w> BulkWriter<'w> {
                 Format::Table => {
                     let cell =
                         |index: usize| values[index].clone().unwrap_or_else(|| "-".to_owned());
-                    let line = [cell(2), cell(1), cell(3), cell(4), cell(5), cell(0)];
+                    let line = [cell(2), cell(1), cell(3), cell(4), cell(5), cell(0), detail];
                     writeln!(self.out, "{}", table_line(&line))?;
                 }
             }
@@ -284,16 +337,16 @@ impl<'w> BulkWriter<'w> {
     }
 }
 
-fn table_line(cells: &[String; 6]) -> String {
+fn table_line(cells: &[String; 7]) -> String {
     let mut line = String::new();
     for (cell, width) in cells.iter().zip(BULK_WIDTHS) {
         line.push_str(&format!("{cell:<width$}  "));
     }
-    line.push_str(&cells[5]);
-    line
+    line.push_str(&cells[6]);
+    line.trim_end().to_owned()
 }
 
-fn json_line(values: &[Option<String>; 9]) -> String {
+fn json_line(values: &[Option<String>; FIELD_COUNT]) -> String {
     let members: Vec<String> = FIELDS
         .iter()
         .zip(values)
@@ -307,7 +360,7 @@ fn json_line(values: &[Option<String>; 9]) -> String {
     format!("{{{}}}", members.join(","))
 }
 
-fn csv_line(values: &[Option<String>; 9]) -> String {
+fn csv_line(values: &[Option<String>; FIELD_COUNT]) -> String {
     let fields: Vec<String> = values
         .iter()
         .map(|value| csv_field(value.as_deref().unwrap_or_default()))
@@ -337,6 +390,7 @@ mod tests {
                 subscriber_key: Some("a,\"b\"@example.com".to_owned()),
                 event_type: Some("Sent".to_owned()),
                 definition_object_id: None,
+                detail: Detail::default(),
             }],
         }
     }
@@ -359,23 +413,26 @@ mod tests {
         assert_eq!(
             render(Format::Table, false),
             "UniqueID u-1: 1 send\n  JobID 10980375, BatchID 5, SubscriberID 199672583\n\
-             TIME                           EVENT  JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY\n\
+             TIME                           EVENT  JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY     DETAIL\n\
              2014-03-26T10:02:01.987-06:00  sent   10980375  5         199672583      a,\"b\"@example.com\n"
         );
-        let object = r#"{"unique_id":"u-1","event":"sent","event_date":"2014-03-26T16:02:01.987+00:00","job_id":"10980375","batch_id":"5","subscriber_id":"199672583","subscriber_key":"a,\"b\"@example.com","event_type":"Sent","triggered_send_definition_object_id":null}"#;
+        let object = r#"{"unique_id":"u-1","event":"sent","event_date":"2014-03-26T16:02:01.987+00:00","job_id":"10980375","batch_id":"5","subscriber_id":"199672583","subscriber_key":"a,\"b\"@example.com","event_type":"Sent","triggered_send_definition_object_id":null,"url":null,"url_id":null,"smtp_code":null,"bounce_category":null,"bounce_type":null,"smtp_reason":null}"#;
         assert_eq!(render(Format::Jsonl, true), format!("{object}\n"));
         assert_eq!(render(Format::Json, true), format!("[\n  {object}\n]\n"));
         assert_eq!(
             render(Format::Csv, false),
-            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id\n\
-             u-1,sent,2014-03-26T10:02:01.987-06:00,10980375,5,199672583,\"a,\"\"b\"\"@example.com\",Sent,\n"
+            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id,url,url_id,smtp_code,bounce_category,bounce_type,smtp_reason\n\
+             u-1,sent,2014-03-26T10:02:01.987-06:00,10980375,5,199672583,\"a,\"\"b\"\"@example.com\",Sent,,,,,,,\n"
         );
     }
 
     #[test]
     fn bulk_writer_formats() {
         let event = sample().events.remove(0);
-        let records = [Record::Event(event), Record::NotFound("gone".to_owned())];
+        let records = [
+            Record::Event(Box::new(event)),
+            Record::NotFound("gone".to_owned()),
+        ];
         let render = |format| {
             let mut out = Vec::new();
             let mut writer = BulkWriter::start(&mut out, format, false).unwrap();
@@ -386,22 +443,53 @@ mod tests {
         };
         assert_eq!(
             render(Format::Table),
-            "TIME                           EVENT      JOB ID      BATCH ID  SUBSCRIBER ID  UNIQUE ID\n\
+            "TIME                           EVENT      JOB ID      BATCH ID  SUBSCRIBER ID  UNIQUE ID         DETAIL\n\
              2014-03-26T10:02:01.987-06:00  sent       10980375    5         199672583      u-1\n\
              -                              not_found  -           -         -              gone\n"
         );
         assert_eq!(
             render(Format::Csv).lines().nth(2),
-            Some("gone,not_found,,,,,,,")
+            Some("gone,not_found,,,,,,,,,,,,,")
         );
         let json = render(Format::Json);
         assert!(json.starts_with("[\n  {\"unique_id\":\"u-1\""), "{json}");
-        assert!(json.ends_with("},\n  {\"unique_id\":\"gone\",\"event\":\"not_found\",\"event_date\":null,\"job_id\":null,\"batch_id\":null,\"subscriber_id\":null,\"subscriber_key\":null,\"event_type\":null,\"triggered_send_definition_object_id\":null}\n]\n"), "{json}");
+        assert!(json.ends_with("},\n  {\"unique_id\":\"gone\",\"event\":\"not_found\",\"event_date\":null,\"job_id\":null,\"batch_id\":null,\"subscriber_id\":null,\"subscriber_key\":null,\"event_type\":null,\"triggered_send_definition_object_id\":null,\"url\":null,\"url_id\":null,\"smtp_code\":null,\"bounce_category\":null,\"bounce_type\":null,\"smtp_reason\":null}\n]\n"), "{json}");
         let mut empty = Vec::new();
         BulkWriter::start(&mut empty, Format::Json, false)
             .unwrap()
             .finish()
             .unwrap();
         assert_eq!(String::from_utf8(empty).unwrap(), "[\n]\n");
+    }
+
+    #[test]
+    fn detail_text_click() {
+        let click = Detail {
+            url: Some("https://example.com/offer".to_owned()),
+            url_id: Some(7),
+            ..Detail::default()
+        };
+        assert_eq!(detail_text(&click), "https://example.com/offer (URLID 7)");
+    }
+
+    #[test]
+    fn detail_text_bounce() {
+        let bounce = Detail {
+            smtp_code: Some("550".to_owned()),
+            bounce_category: Some("Hard bounce".to_owned()),
+            bounce_type: Some("immediate".to_owned()),
+            smtp_reason: Some("550 5.1.1 user unknown".to_owned()),
+            ..Detail::default()
+        };
+        assert_eq!(
+            detail_text(&bounce),
+            "550, Hard bounce, immediate: 550 5.1.1 user unknown"
+        );
+        let reason_only = Detail {
+            smtp_reason: Some("mailbox full".to_owned()),
+            ..Detail::default()
+        };
+        assert_eq!(detail_text(&reason_only), "mailbox full");
+        assert_eq!(detail_text(&Detail::default()), "");
     }
 }

@@ -67,6 +67,17 @@ impl EventKind {
         }
     }
 
+    /// Returns the properties a Retrieve of this event type requests: the
+    /// [`EVENT_PROPERTIES`] every type shares, then the type's own detail properties.
+    pub(crate) fn properties(self) -> Vec<&'static str> {
+        let own: &[&str] = match self {
+            EventKind::Click => &["URL", "URLID"],
+            EventKind::Bounce => &["SMTPCode", "BounceCategory", "BounceType", "SMTPReason"],
+            _ => &[],
+        };
+        EVENT_PROPERTIES.iter().chain(own).copied().collect()
+    }
+
     /// Parses a comma-separated list such as `sent,open` or `all`.
     ///
     /// # Errors
@@ -143,6 +154,26 @@ pub struct Event {
     pub event_type: Option<String>,
     /// The TriggeredSendDefinitionObjectID.
     pub definition_object_id: Option<String>,
+    /// The fields only a ClickEvent or a BounceEvent has; empty for other types.
+    pub detail: Detail,
+}
+
+/// The fields of an event that only its type has. Every field is `None` for an event
+/// type without it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Detail {
+    /// The clicked link's target (`URL` of a ClickEvent).
+    pub url: Option<String>,
+    /// The clicked link's ID in the email (`URLID` of a ClickEvent).
+    pub url_id: Option<i32>,
+    /// The SMTP reply code, such as `550` (`SMTPCode` of a BounceEvent).
+    pub smtp_code: Option<String>,
+    /// The bounce category, such as `Hard bounce` (`BounceCategory` of a BounceEvent).
+    pub bounce_category: Option<String>,
+    /// The bounce type, such as `immediate` (`BounceType` of a BounceEvent).
+    pub bounce_type: Option<String>,
+    /// The SMTP reply text (`SMTPReason` of a BounceEvent).
+    pub smtp_reason: Option<String>,
 }
 
 /// The send log rows and the events of one UniqueID.
@@ -156,9 +187,8 @@ pub struct Tracking {
     pub events: Vec<Event>,
 }
 
-/// The properties retrieved for every event type.
-// TODO: retrieve and print `URL` for ClickEvent, and `SMTPCode`, `SMTPReason`,
-// `BounceCategory` and `BounceType` for BounceEvent.
+/// The properties retrieved for every event type; [`EventKind::properties`] adds those
+/// of one type.
 pub(crate) const EVENT_PROPERTIES: [&str; 6] = [
     "SendID",
     "BatchID",
@@ -393,7 +423,7 @@ async fn row_events(
         filter::equals("BatchID", &row.batch_id),
         filter::equals("SubscriberID", &row.subscriber_id),
     ]);
-    let found = retrieve::all(client, kind.object_type(), &EVENT_PROPERTIES, filter)
+    let found = retrieve::all(client, kind.object_type(), &kind.properties(), filter)
         .await
         .map_err(|error| {
             Failure::service(
@@ -427,6 +457,7 @@ struct TrackingFields {
     subscriber_key: Option<String>,
     event_type: Option<String>,
     definition_object_id: Option<String>,
+    detail: Detail,
 }
 
 /// Reads [`TrackingFields`] from the tracking event variants of `AnyApiObject`.
@@ -441,6 +472,7 @@ macro_rules! tracking_fields {
                 subscriber_key: event.subscriber_key.clone(),
                 event_type: event.event_type.as_ref().map(|kind| kind.as_str().to_owned()),
                 definition_object_id: event.triggered_send_definition_object_id.clone(),
+                detail: Detail::default(),
             }),)+
             _ => None,
         }
@@ -448,7 +480,7 @@ macro_rules! tracking_fields {
 }
 
 fn tracking(object: &AnyApiObject) -> Option<TrackingFields> {
-    tracking_fields!(
+    let mut fields = tracking_fields!(
         object,
         SentEvent,
         OpenEvent,
@@ -457,7 +489,28 @@ fn tracking(object: &AnyApiObject) -> Option<TrackingFields> {
         UnsubEvent,
         NotSentEvent,
         DeliveredEvent
-    )
+    )?;
+    fields.detail = detail(object);
+    Some(fields)
+}
+
+/// Reads the fields of a ClickEvent or a BounceEvent that other event types lack.
+fn detail(object: &AnyApiObject) -> Detail {
+    match object {
+        AnyApiObject::ClickEvent(click) => Detail {
+            url: click.url.clone(),
+            url_id: click.urlid,
+            ..Detail::default()
+        },
+        AnyApiObject::BounceEvent(bounce) => Detail {
+            smtp_code: bounce.smtp_code.clone(),
+            bounce_category: bounce.bounce_category.clone(),
+            bounce_type: bounce.bounce_type.clone(),
+            smtp_reason: bounce.smtp_reason.clone(),
+            ..Detail::default()
+        },
+        _ => Detail::default(),
+    }
 }
 
 fn event(unique_id: &str, row: &LogRow, kind: EventKind, object: &AnyApiObject) -> Option<Event> {
@@ -470,6 +523,7 @@ fn event(unique_id: &str, row: &LogRow, kind: EventKind, object: &AnyApiObject) 
         subscriber_key: fields.subscriber_key,
         event_type: fields.event_type,
         definition_object_id: fields.definition_object_id,
+        detail: fields.detail,
     })
 }
 
@@ -490,6 +544,7 @@ pub(crate) fn event_with_row(object: &AnyApiObject, kind: EventKind) -> Option<E
         subscriber_key: fields.subscriber_key,
         event_type: fields.event_type,
         definition_object_id: fields.definition_object_id,
+        detail: fields.detail,
     })
 }
 
@@ -592,6 +647,7 @@ mod tests {
             subscriber_key: None,
             event_type: None,
             definition_object_id: None,
+            detail: Detail::default(),
         };
         let mut events = [
             at(EventKind::Click, "2026-01-01T10:00:00.5"),

@@ -234,7 +234,7 @@ async fn send_and_track_formats() {
         table.stdout,
         format!(
             "UniqueID uid-1: 1 send\n  JobID {job_id}, BatchID 1, SubscriberID {subscriber_id}\n\
-             TIME                           EVENT  JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY\n\
+             TIME                           EVENT  JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY    DETAIL\n\
              {date}-06:00  sent   {job_id}  1         {subscriber_id}      help@example.com\n"
         )
     );
@@ -261,7 +261,7 @@ async fn send_and_track_formats() {
         .expect("a definition ObjectID")
         .to_owned();
     let object = format!(
-        r#"{{"unique_id":"uid-1","event":"sent","event_date":"{date}-06:00","job_id":"{job_id}","batch_id":"1","subscriber_id":"{subscriber_id}","subscriber_key":"help@example.com","event_type":"Sent","triggered_send_definition_object_id":"{definition_id}"}}"#
+        r#"{{"unique_id":"uid-1","event":"sent","event_date":"{date}-06:00","job_id":"{job_id}","batch_id":"1","subscriber_id":"{subscriber_id}","subscriber_key":"help@example.com","event_type":"Sent","triggered_send_definition_object_id":"{definition_id}","url":null,"url_id":null,"smtp_code":null,"bounce_category":null,"bounce_type":null,"smtp_reason":null}}"#
     );
     assert_eq!(jsonl.stdout, format!("{object}\n"));
 
@@ -280,8 +280,8 @@ async fn send_and_track_formats() {
     assert_eq!(
         csv.stdout,
         format!(
-            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id\n\
-             uid-1,sent,{date}-06:00,{job_id},1,{subscriber_id},help@example.com,Sent,{definition_id}\n"
+            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id,url,url_id,smtp_code,bounce_category,bounce_type,smtp_reason\n\
+             uid-1,sent,{date}-06:00,{job_id},1,{subscriber_id},help@example.com,Sent,{definition_id},,,,,,\n"
         )
     );
 
@@ -668,7 +668,7 @@ async fn demo_runs_offline() {
             "== send",
             "sent to help@example.com with UniqueID demo-1",
             "== track",
-            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id",
+            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id,url,url_id,smtp_code,bounce_category,bounce_type,smtp_reason",
         ]
     );
     // The demo's subscriber receives, opens and clicks the email, in that order.
@@ -764,7 +764,7 @@ async fn bulk_ten_thousand_ids() {
     assert_eq!(lines.len(), 10_002);
     let not_found = |id: &str| {
         format!(
-            r#"{{"unique_id":"{id}","event":"not_found","event_date":null,"job_id":null,"batch_id":null,"subscriber_id":null,"subscriber_key":null,"event_type":null,"triggered_send_definition_object_id":null}}"#
+            r#"{{"unique_id":"{id}","event":"not_found","event_date":null,"job_id":null,"batch_id":null,"subscriber_id":null,"subscriber_key":null,"event_type":null,"triggered_send_definition_object_id":null,"url":null,"url_id":null,"smtp_code":null,"bounce_category":null,"bounce_type":null,"smtp_reason":null}}"#
         )
     };
     assert_eq!(lines[5_000], not_found("missing-1"));
@@ -1035,4 +1035,323 @@ async fn track_all_events_in_order() {
     for date in dates {
         assert!(date.ends_with("+00:00"), "{date}");
     }
+}
+
+/// Returns the EventDate texts of the events of `object_type` for `job_id`, as the emulator
+/// wrote them.
+async fn event_dates(emulator: &Emulator, object_type: &str, job_id: &str) -> Vec<String> {
+    let request = RetrieveRequestMsg {
+        retrieve_request: RetrieveRequest {
+            object_type: object_type.to_owned(),
+            properties: vec!["EventDate".to_owned()],
+            filter: Some(filter::equals("SendID", job_id)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let response = client(emulator)
+        .retrieve_checked(&request)
+        .await
+        .expect("event retrieve");
+    response
+        .results
+        .iter()
+        .map(|object| match object {
+            AnyApiObject::ClickEvent(event) => event.event_date.as_ref().unwrap().to_string(),
+            AnyApiObject::BounceEvent(event) => event.event_date.as_ref().unwrap().to_string(),
+            other => panic!("expected a ClickEvent or a BounceEvent, got {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn track_click_and_bounce_details() {
+    use sfmc_emulator::{ScenarioEvent, ScenarioEventKind};
+
+    let bounce = ScenarioEventKind::Bounce {
+        smtp_code: "550".to_owned(),
+        category: "Hard bounce".to_owned(),
+        bounce_type: "immediate".to_owned(),
+        smtp_reason: "550 5.1.1 user unknown, \"mailbox\" disabled".to_owned(),
+    };
+    let click = ScenarioEventKind::Click {
+        url: "https://example.com/offer?a=1,b=2".to_owned(),
+        url_id: 7,
+    };
+    let events = vec![
+        ScenarioEvent::new(bounce, Duration::from_secs(30)),
+        ScenarioEvent::new(click, Duration::from_secs(120)),
+    ];
+    let emulator = start(config().scenario(TO, events)).await;
+    sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
+    sfmc_track(&emulator, &["send", "--to", TO, "--unique-id", "detail"]).await;
+    let track = |output: &'static str| {
+        let emulator = &emulator;
+        async move {
+            let run = sfmc_track(
+                emulator,
+                &[
+                    "track",
+                    "--unique-id",
+                    "detail",
+                    "--events",
+                    "click,bounce",
+                    "--output",
+                    output,
+                ],
+            )
+            .await;
+            assert_eq!(run.code, 0, "{run:?}");
+            run.stdout
+        }
+    };
+
+    let table = track("table").await;
+    let job_id = table
+        .lines()
+        .nth(1)
+        .and_then(|line| line.strip_prefix("  JobID "))
+        .and_then(|rest| rest.split(',').next())
+        .expect("a JobID line")
+        .to_owned();
+    let bounce_dates = event_dates(&emulator, "BounceEvent", &job_id).await;
+    let click_dates = event_dates(&emulator, "ClickEvent", &job_id).await;
+    assert_eq!(bounce_dates.len(), 1);
+    assert_eq!(click_dates.len(), 1);
+    let (bounced, clicked) = (&bounce_dates[0], &click_dates[0]);
+    let subscriber_id = "100001067";
+    assert_eq!(
+        table,
+        format!(
+            "UniqueID detail: 1 send\n  JobID {job_id}, BatchID 1, SubscriberID {subscriber_id}\n\
+             TIME                           EVENT   JOB ID    BATCH ID  SUBSCRIBER ID  SUBSCRIBER KEY    DETAIL\n\
+             {bounced}-06:00  bounce  {job_id}  1         {subscriber_id}      help@example.com  \
+             550, Hard bounce, immediate: 550 5.1.1 user unknown, \"mailbox\" disabled\n\
+             {clicked}-06:00  click   {job_id}  1         {subscriber_id}      help@example.com  \
+             https://example.com/offer?a=1,b=2 (URLID 7)\n"
+        )
+    );
+
+    let jsonl = track("jsonl").await;
+    let definition_id = jsonl
+        .split("\"triggered_send_definition_object_id\":\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a definition ObjectID")
+        .to_owned();
+    let common = |event: &str, date: &str, event_type: &str| {
+        format!(
+            r#""unique_id":"detail","event":"{event}","event_date":"{date}-06:00","job_id":"{job_id}","batch_id":"1","subscriber_id":"{subscriber_id}","subscriber_key":"help@example.com","event_type":"{event_type}","triggered_send_definition_object_id":"{definition_id}""#
+        )
+    };
+    let bounce_object = format!(
+        r#"{{{},"url":null,"url_id":null,"smtp_code":"550","bounce_category":"Hard bounce","bounce_type":"immediate","smtp_reason":"550 5.1.1 user unknown, \"mailbox\" disabled"}}"#,
+        common("bounce", bounced, "HardBounce")
+    );
+    let click_object = format!(
+        r#"{{{},"url":"https://example.com/offer?a=1,b=2","url_id":"7","smtp_code":null,"bounce_category":null,"bounce_type":null,"smtp_reason":null}}"#,
+        common("click", clicked, "Click")
+    );
+    assert_eq!(jsonl, format!("{bounce_object}\n{click_object}\n"));
+    assert_eq!(
+        track("json").await,
+        format!("[\n  {bounce_object},\n  {click_object}\n]\n")
+    );
+
+    let csv = track("csv").await;
+    assert_eq!(
+        csv,
+        format!(
+            "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id,url,url_id,smtp_code,bounce_category,bounce_type,smtp_reason\n\
+             detail,bounce,{bounced}-06:00,{job_id},1,{subscriber_id},help@example.com,HardBounce,{definition_id},,,550,Hard bounce,immediate,\"550 5.1.1 user unknown, \"\"mailbox\"\" disabled\"\n\
+             detail,click,{clicked}-06:00,{job_id},1,{subscriber_id},help@example.com,Click,{definition_id},\"https://example.com/offer?a=1,b=2\",7,,,,\n"
+        )
+    );
+}
+
+/// The OverallStatus the service returns for a Retrieve the account's permissions do not
+/// allow.
+const PERMISSION_FAILED: &str = "Error: API Permission Failed.";
+
+/// Starts an HTTP/1.1 proxy on 127.0.0.1 in front of `emulator` that responds to every Retrieve
+/// of `object_type` with the OverallStatus [`PERMISSION_FAILED`] and forwards every other
+/// request unchanged. Returns the proxy's SOAP endpoint.
+// Limitation: the emulator's fault rules apply to a whole operation, not to one object type,
+// so this proxy stands in for an account that cannot retrieve one event type.
+async fn deny_retrieve_of(emulator: &Emulator, object_type: &str) -> String {
+    use tokio::net::{TcpListener, TcpStream};
+
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    let upstream = emulator.address();
+    let marker = format!("<ObjectType>{object_type}</ObjectType>");
+    tokio::spawn(async move {
+        loop {
+            let Ok((mut downstream, _)) = listener.accept().await else {
+                return;
+            };
+            let marker = marker.clone();
+            tokio::spawn(async move {
+                let mut forward = TcpStream::connect(upstream).await.unwrap();
+                while let Some(request) = read_http_message(&mut downstream).await {
+                    let response = if contains(&request, marker.as_bytes()) {
+                        permission_failed_response()
+                    } else {
+                        tokio::io::AsyncWriteExt::write_all(&mut forward, &request)
+                            .await
+                            .unwrap();
+                        read_http_message(&mut forward)
+                            .await
+                            .expect("an emulator response")
+                    };
+                    tokio::io::AsyncWriteExt::write_all(&mut downstream, &response)
+                        .await
+                        .unwrap();
+                }
+            });
+        }
+    });
+    let soap_url = emulator.soap_url();
+    let path = soap_url
+        .strip_prefix(&emulator.url())
+        .expect("the SOAP URL starts with the emulator's URL");
+    format!("http://{address}{path}")
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    haystack
+        .windows(needle.len())
+        .any(|window| window == needle)
+}
+
+/// Reads one HTTP/1.1 request or response framed by Content-Length, head and body, or
+/// `None` when the connection closes first.
+async fn read_http_message(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
+    use tokio::io::AsyncReadExt;
+
+    let mut message = Vec::new();
+    let head_end = loop {
+        if let Some(end) = message.windows(4).position(|window| window == b"\r\n\r\n") {
+            break end + 4;
+        }
+        let mut chunk = [0u8; 8192];
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        message.extend_from_slice(&chunk[..read]);
+    };
+    let head = String::from_utf8_lossy(&message[..head_end]).to_ascii_lowercase();
+    assert!(
+        !head.contains("transfer-encoding: chunked"),
+        "the test proxy reads only Content-Length bodies: {head}"
+    );
+    let length: usize = head
+        .lines()
+        .find_map(|line| line.strip_prefix("content-length:"))
+        .map_or(0, |value| value.trim().parse().unwrap());
+    while message.len() < head_end + length {
+        let mut chunk = [0u8; 8192];
+        let read = stream.read(&mut chunk).await.ok()?;
+        if read == 0 {
+            return None;
+        }
+        message.extend_from_slice(&chunk[..read]);
+    }
+    Some(message)
+}
+
+/// Returns an HTTP response with a RetrieveResponseMsg whose OverallStatus is
+/// [`PERMISSION_FAILED`], with RequestID `denied-request`.
+fn permission_failed_response() -> Vec<u8> {
+    use sfmc_partner_api::RetrieveResponseMsg;
+    use sfmc_runtime::xml::Message as _;
+
+    let message = RetrieveResponseMsg {
+        overall_status: PERMISSION_FAILED.to_owned(),
+        request_id: Some("denied-request".to_owned()),
+        ..Default::default()
+    };
+    let body = format!(
+        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>{}</soap:Body></soap:Envelope>",
+        message.to_xml().unwrap()
+    );
+    let mut response = format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: text/xml; charset=utf-8\r\ncontent-length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    response.extend_from_slice(body.as_bytes());
+    response
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn track_event_type_denied() {
+    let emulator = start(config()).await;
+    sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
+    sfmc_track(&emulator, &["send", "--to", TO, "--unique-id", "denied"]).await;
+    let proxy = deny_retrieve_of(&emulator, "UnsubEvent").await;
+    let env = [
+        ("SFMC_SOAP_ENDPOINT", proxy.as_str()),
+        ("SFMC_USERNAME", USERNAME),
+        ("SFMC_PASSWORD", PASSWORD),
+    ];
+
+    // The other event types still work through the proxy.
+    let sent = sfmc_track_with_env(
+        &["track", "--unique-id", "denied", "--events", "sent"],
+        &env,
+    )
+    .await;
+    assert_eq!(sent.code, 0, "{sent:?}");
+    let job_id = sent
+        .stdout
+        .lines()
+        .nth(1)
+        .and_then(|line| line.strip_prefix("  JobID "))
+        .and_then(|rest| rest.split(',').next())
+        .expect("a JobID line")
+        .to_owned();
+
+    let run = sfmc_track_with_env(
+        &["track", "--unique-id", "denied", "--events", "sent,unsub"],
+        &env,
+    )
+    .await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stdout, "");
+    assert_eq!(
+        run.stderr,
+        format!(
+            "error: track: events failed: cannot retrieve UnsubEvent for JobID {job_id}, BatchID 1, SubscriberID 100001067\n  \
+             service response: Retrieve failed: API Permission Failed., RequestID denied-request\n  \
+             hint: the account may not allow retrieving UnsubEvent: leave it out with --events\n"
+        )
+    );
+
+    let folder = std::env::temp_dir().join(format!("sfmc-track-denied-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let path = folder.join("ids.txt");
+    std::fs::write(&path, "denied\n").unwrap();
+    let bulk = sfmc_track_with_env(
+        &[
+            "track",
+            "--unique-ids",
+            path.to_str().unwrap(),
+            "--events",
+            "unsub",
+        ],
+        &env,
+    )
+    .await;
+    assert_eq!(bulk.code, 1, "{bulk:?}");
+    assert_eq!(
+        bulk.stderr,
+        format!(
+            "error: track: events failed: cannot retrieve UnsubEvent for JobID {job_id}\n  \
+             service response: Retrieve failed: API Permission Failed., RequestID denied-request\n  \
+             hint: the account may not allow retrieving UnsubEvent: leave it out with --events\n"
+        )
+    );
+    std::fs::remove_dir_all(&folder).unwrap();
 }
