@@ -27,7 +27,7 @@ pub enum Error {
     /// A file could not be read or written.
     #[error("cannot {action} `{path}`: {source}")]
     Io {
-        /// What was being done: "read" or "write".
+        /// The action that failed: "read" or "write".
         action: &'static str,
         /// The file.
         path: PathBuf,
@@ -37,7 +37,7 @@ pub enum Error {
     /// A WSDL or XSD file is not well-formed XML.
     #[error("malformed XML in {location}: {message}")]
     Xml {
-        /// Where the parser stopped.
+        /// The position where the parser stopped.
         location: Location,
         /// The parser's message.
         message: String,
@@ -47,7 +47,7 @@ pub enum Error {
     Unsupported {
         /// The construct, such as "`<attribute>`".
         construct: String,
-        /// Where it is.
+        /// The construct's location.
         location: Location,
         /// Why it matters and what to do.
         reason: String,
@@ -56,9 +56,9 @@ pub enum Error {
     /// duplicate definition.
     #[error("{message} at {location}")]
     Invalid {
-        /// What is wrong, naming the construct.
+        /// The problem, naming the construct.
         message: String,
-        /// Where it is.
+        /// The construct's location.
         location: Location,
     },
     /// An imported schema could not be found locally; the generator never downloads.
@@ -69,7 +69,7 @@ pub enum Error {
     UnmappedImport {
         /// The schemaLocation or namespace of the import.
         import: String,
-        /// Where the import is.
+        /// The import's location.
         location: Location,
     },
     /// The generated tokens did not parse as Rust, which is a bug in the generator.

@@ -1,6 +1,6 @@
 //! The intermediate representation: every schema type with its Rust name and shape decided.
 //!
-//! Emitting Rust from an [`Ir`] asks no further questions of the schema; comparing two
+//! Emitting Rust from an [`Ir`] needs nothing more from the schema, comparing two
 //! [`Ir`]s compares what the Rust bindings would be.
 
 /// An index into [`Ir::types`].
@@ -39,7 +39,7 @@ pub struct TypeDef {
     pub rust_name: String,
     /// The schema's documentation.
     pub documentation: Option<String>,
-    /// What kind of item it is.
+    /// The kind of item.
     pub kind: TypeKind,
 }
 
@@ -72,7 +72,7 @@ pub struct StructDef {
     /// Every type derived from this one, directly or not, in schema order. Non-empty makes
     /// the type polymorphic.
     pub descendants: Vec<TypeId>,
-    /// The Rust name of the enum that holds this type or any descendant.
+    /// The Rust name of the enum that contains this type or any descendant.
     pub family_name: Option<String>,
 }
 
@@ -83,7 +83,7 @@ pub struct Field {
     pub xml_name: String,
     /// The Rust field name.
     pub rust_name: String,
-    /// What the field holds.
+    /// The field's value type.
     pub ty: FieldType,
     /// Absent allowed, once, or repeated.
     pub cardinality: Cardinality,
@@ -108,14 +108,14 @@ pub enum Cardinality {
     Repeated,
 }
 
-/// What a field or choice variant holds.
+/// The value type of a field or choice variant.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum FieldType {
     /// An XML Schema built-in type.
     Builtin(Builtin),
     /// A generated struct, enum or alias that has no subtypes.
     Named(TypeId),
-    /// A polymorphic type: the field holds its family enum.
+    /// A polymorphic type: the field contains its family enum.
     Family(TypeId),
     /// A choice enum.
     Choice(TypeId),
@@ -194,7 +194,7 @@ pub struct ChoiceVariant {
     pub xml_name: String,
     /// The Rust variant name.
     pub rust_name: String,
-    /// What the element holds.
+    /// The element's value type.
     pub ty: FieldType,
     /// `nillable="true"`.
     pub nillable: bool,
@@ -226,7 +226,7 @@ pub struct OperationDef {
 /// A Rust name that is not the plain conversion of its XML name.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct Rename {
-    /// Where the name is: a type, or `Type.field`.
+    /// The renamed item: a type, or `Type.field`.
     pub item: String,
     /// The plain conversion that clashed.
     pub plain: String,

@@ -31,7 +31,7 @@ use std::path::{Path, PathBuf};
 
 pub use error::{Error, Location};
 
-/// What to generate from, and where imported schemas live locally.
+/// The input file to generate from, and the local files of imported schemas.
 #[derive(Clone, Debug)]
 pub struct Config {
     wsdl: PathBuf,

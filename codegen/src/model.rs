@@ -70,7 +70,7 @@ pub struct ComplexTypeDecl {
     pub particles: Vec<Particle>,
     /// Text of `annotation/documentation`.
     pub documentation: Option<String>,
-    /// Where the type is declared.
+    /// The type's declaration site.
     pub location: Location,
 }
 
@@ -83,7 +83,7 @@ pub enum Particle {
     Choice(ChoiceDecl),
     /// An `any` wildcard.
     Any {
-        /// Where it is declared.
+        /// The declaration site.
         location: Location,
     },
 }
@@ -95,7 +95,7 @@ pub struct ChoiceDecl {
     pub occurs: Occurs,
     /// The alternatives.
     pub elements: Vec<ElementDecl>,
-    /// Where it is declared.
+    /// The declaration site.
     pub location: Location,
 }
 
@@ -112,11 +112,11 @@ pub struct ElementDecl {
     pub nillable: bool,
     /// Text of `annotation/documentation`.
     pub documentation: Option<String>,
-    /// Where the element is declared.
+    /// The element's declaration site.
     pub location: Location,
 }
 
-/// What an element's type is.
+/// The type of an element.
 #[derive(Clone, Debug)]
 pub enum TypeRef {
     /// A named type, which may be an XML Schema built-in.
@@ -142,7 +142,7 @@ pub struct SimpleTypeDecl {
     pub enumerations: Vec<(String, Option<String>)>,
     /// Text of `annotation/documentation`.
     pub documentation: Option<String>,
-    /// Where the type is declared.
+    /// The type's declaration site.
     pub location: Location,
 }
 
@@ -159,6 +159,6 @@ pub struct OperationDecl {
     pub response: Name,
     /// Text of the port type operation's `documentation`.
     pub documentation: Option<String>,
-    /// Where the port type operation is declared.
+    /// The port type operation's declaration site.
     pub location: Location,
 }

@@ -88,7 +88,7 @@ const KEYWORDS: &[&str] = &[
 /// Keywords that cannot even be raw identifiers; these get a trailing underscore.
 const NOT_RAW: &[&str] = &["crate", "self", "super", "Self", "_"];
 
-/// How an identifier is spelled in Rust source.
+/// The spelling of an identifier in Rust source.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Identifier {
     /// A plain identifier.

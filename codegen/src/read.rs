@@ -249,14 +249,14 @@ impl ModelReader<'_> {
                 });
             }
             // An import with neither a location nor a mapping only declares that names from
-            // that namespace may be used; any such use fails later as an undefined name.
+            // that namespace may be used. Any such use fails later as an undefined name.
             (None, None) => return Ok(()),
         };
         self.read_file(&path)
     }
 }
 
-/// What every declaration inside one schema shares.
+/// The settings every declaration inside one schema shares.
 struct Scope<'s> {
     target: &'s str,
     qualified: bool,

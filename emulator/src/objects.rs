@@ -649,7 +649,16 @@ pub(crate) fn upsert_subscriber(
         }
         return existing.id;
     }
-    let id = state.ids.int_id(100_000_000);
+    // SubscriberIDs identify a subscriber on the service, so a drawn ID already in use is
+    // drawn again.
+    let mut id = state.ids.int_id(100_000_000);
+    while state
+        .subscribers
+        .iter()
+        .any(|subscriber| subscriber.id == id)
+    {
+        id = state.ids.int_id(100_000_000);
+    }
     state.subscribers.push(SubscriberRecord {
         id,
         subscriber_key: subscriber_key.to_owned(),

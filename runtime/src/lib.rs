@@ -1,13 +1,13 @@
 //! Runtime support for the generated Salesforce Marketing Cloud partnerAPI bindings.
 //!
 //! The bindings in `sfmc-partner-api` are generated from the WSDL and implement the traits
-//! in [`xml`]; this crate holds everything they share, so the generated code stays thin.
+//! in [`xml`]; this crate contains everything they share, so the generated code stays thin.
 
 pub mod client;
 pub mod values;
 pub mod xml;
 
-/// What generated code imports: one path the generator targets, so the runtime can move
+/// The items generated code imports, through one path the generator targets, so the runtime can move
 /// things inside without regenerating.
 #[doc(hidden)]
 pub mod codegen {

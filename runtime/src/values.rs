@@ -1083,7 +1083,7 @@ fn midnight() -> Clock {
     }
 }
 
-/// `1970-01-01T00:00:00` with no offset, the value a required field holds before it is set.
+/// `1970-01-01T00:00:00` with no offset, the value a required field has before it is set.
 impl Default for DateTime {
     fn default() -> Self {
         DateTime {

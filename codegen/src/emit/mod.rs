@@ -43,7 +43,7 @@ pub fn emit(ir: &Ir, banner: &str) -> Result<String, Error> {
 }
 
 /// Puts an empty line after every item that ends with a closing brace at its own indentation,
-/// as hand-written code does; prettyplease writes items back to back.
+/// as hand-written code does, because prettyplease writes items back to back.
 fn separate_items(code: &str) -> String {
     let mut out = String::with_capacity(code.len() + code.len() / 16);
     let mut lines = code.lines().peekable();

@@ -91,8 +91,8 @@ fn by_value_targets(kind: &TypeKind) -> Vec<usize> {
     }
 }
 
-/// Returns a component number per node such that two nodes share a number exactly when each
-/// reaches the other; a node on a self-loop is in a component with itself. Iterative Tarjan.
+/// Returns a component number per node, computed with an iterative Tarjan algorithm. Two
+/// nodes share a number exactly when each reaches the other.
 fn strongly_connected(edges: &[Vec<usize>]) -> Vec<usize> {
     const UNVISITED: usize = usize::MAX;
     let count = edges.len();

@@ -101,7 +101,7 @@ fn collect_element<'m>(element: &'m ElementDecl, out: &mut Vec<Declaration<'m>>)
     }
 }
 
-/// The key a declaration is found by: its name, or for a choice its owner's name and index.
+/// Returns the key a declaration is found by: its name, or for a choice its owner's name and index.
 fn key_of(declaration: &Declaration<'_>) -> Name {
     match declaration {
         Declaration::Complex(decl) => type_key(&decl.name, decl.anonymous),
@@ -113,7 +113,7 @@ fn key_of(declaration: &Declaration<'_>) -> Name {
     }
 }
 
-/// The lookup key of a type: anonymous types are keyed apart, so an element whose inline type
+/// Returns the lookup key of a type. Anonymous types are keyed apart, so an element whose inline type
 /// shares its name with a named type does not collide with it.
 fn type_key(name: &Name, anonymous: bool) -> Name {
     if anonymous {

@@ -29,7 +29,7 @@ pub struct RawElement {
     /// The element's resolved name.
     pub name: QualifiedName,
     /// The element as written, from its start tag to its end tag, with the namespace
-    /// declarations in scope copied onto its start tag so that it stands alone.
+    /// declarations in scope copied onto its start tag so that it parses on its own.
     pub xml: String,
 }
 
@@ -69,13 +69,13 @@ pub struct UnknownType {
     /// The `xsi:type` as resolved, or `None` when the element had no `xsi:type`.
     pub type_name: Option<QualifiedName>,
     /// The element as written, with the namespace declarations in scope copied onto its
-    /// start tag so that it stands alone.
+    /// start tag so that it parses on its own.
     pub xml: String,
 }
 
 impl UnknownType {
     /// Reads the kept element as a `T`, such as the family's base type, to reach the fields
-    /// it shares with types the schema knows.
+    /// it shares with types the schema declares.
     ///
     /// # Errors
     /// Fails when the element does not fit `T`.

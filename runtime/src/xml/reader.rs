@@ -19,8 +19,8 @@ pub struct Child<'a> {
     start: BytesStart<'a>,
     empty: bool,
     offset: u64,
-    /// Where the local name starts in the qualified name, found once since every step of
-    /// reading asks for it.
+    /// Where the local name starts in the qualified name, found once because every step of
+    /// reading uses it.
     local_start: usize,
 }
 
@@ -238,7 +238,7 @@ impl<'a> XmlReader<'a> {
     /// references and CDATA sections.
     ///
     /// # Errors
-    /// Fails when the element holds a child element or the XML is malformed.
+    /// Fails when the element contains a child element or the XML is malformed.
     pub fn text(&mut self, child: &Child<'a>) -> Result<Cow<'a, str>, ReadError> {
         if child.empty {
             return Ok(Cow::Borrowed(""));
@@ -445,7 +445,7 @@ fn declares(child: &Child<'_>, prefix: Option<&str>) -> bool {
         })
 }
 
-/// Returns true when `text` holds `prefix:` at the start of a name.
+/// Returns true when `text` contains `prefix:` at the start of a name.
 fn uses_prefix(text: &str, prefix: &str) -> bool {
     text.match_indices(prefix).any(|(index, _)| {
         let after = &text[index + prefix.len()..];
