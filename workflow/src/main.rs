@@ -1,5 +1,6 @@
 //! `sfmc-track`: one-to-one triggered send tracking for the Marketing Cloud partnerAPI.
 
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
 use std::path::PathBuf;
@@ -10,8 +11,7 @@ use clap::{Args, Parser, Subcommand};
 use sfmc_emulator::{Emulator, ScenarioEvent, ScenarioEventKind};
 use sfmc_runtime::client::Client;
 use sfmc_workflow::config::Settings;
-use sfmc_workflow::output::BulkWriter;
-use sfmc_workflow::output::{self, Format};
+use sfmc_workflow::output::{self, BulkWriter, Format, ProgressBar, Spinner};
 use sfmc_workflow::track::{self, EventKind};
 use sfmc_workflow::{Failure, FailureKind, Objects, bulk, send, setup};
 
@@ -301,6 +301,9 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
                 "queued a triggered send to {} (subscriber key {}) on definition {}",
                 args.to, receipt.subscriber_key, objects.definition_key
             );
+            if let Some(note) = receipt.status_note(&objects.definition_key) {
+                eprintln!("{note}");
+            }
             println!("{}", receipt.unique_id);
             Ok(())
         }
@@ -328,38 +331,47 @@ fn print_line(line: &str) {
     println!("{line}");
 }
 
-/// Shows a wait on standard error: as a spinner redrawn in place when it is a terminal,
-/// else as one line for the first report only.
-struct Progress {
-    terminal: bool,
-    reports: usize,
-}
+/// The time between two frames of the spinner.
+const SPINNER_INTERVAL: Duration = Duration::from_millis(100);
 
-impl Progress {
-    fn new() -> Self {
-        Progress {
-            terminal: std::io::stderr().is_terminal(),
-            reports: 0,
+/// Runs `track::run` with a spinner on standard error, which draws frames only when standard
+/// error is a terminal.
+// NOTE: no test runs this timer loop, because the tests have no terminal. The frames it
+// draws are tested in `output`.
+async fn track_with_spinner(
+    client: &Client,
+    objects: &Objects,
+    request: &track::Request,
+) -> Result<track::Tracking, Failure> {
+    let spinner = RefCell::new(Spinner::new(
+        std::io::stderr(),
+        std::io::stderr().is_terminal(),
+    ));
+    // Progress goes to standard error, so a failure to draw it must not fail the
+    // tracking, whose results go to standard output.
+    let mut report = |line: &str| {
+        let _ = spinner.borrow_mut().report(line);
+    };
+    let tracking = track::run(client, objects, request, &mut report);
+    let tracking = if spinner.borrow().is_terminal() {
+        let mut tracking = std::pin::pin!(tracking);
+        let mut ticks = tokio::time::interval(SPINNER_INTERVAL);
+        ticks.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            // The report callback and the tick never borrow the spinner at once: each
+            // runs to its end within one poll of this task.
+            tokio::select! {
+                tracking = &mut tracking => break tracking,
+                _ = ticks.tick() => {
+                    let _ = spinner.borrow_mut().tick();
+                }
+            }
         }
-    }
-
-    fn report(&mut self, line: &str) {
-        const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
-        if self.terminal {
-            let frame = FRAMES[self.reports % FRAMES.len()];
-            // Carriage return, then erase the line, so each frame replaces the last.
-            eprint!("\r\x1b[2K{frame} {line}");
-        } else if self.reports == 0 {
-            eprintln!("{line}");
-        }
-        self.reports += 1;
-    }
-
-    fn finish(&self) {
-        if self.terminal && self.reports > 0 {
-            eprint!("\r\x1b[2K");
-        }
-    }
+    } else {
+        tracking.await
+    };
+    let _ = spinner.borrow_mut().finish();
+    tracking
 }
 
 fn send_request(args: &SendArgs) -> send::Request {
@@ -413,10 +425,7 @@ async fn track_and_print(
     if let Some(follow) = options.follow {
         return follow_events(client, objects, request, &options.output, follow).await;
     }
-    let mut progress = Progress::new();
-    let tracking = track::run(client, objects, &request, &mut |line| progress.report(line)).await;
-    progress.finish();
-    let tracking = tracking?;
+    let tracking = track_with_spinner(client, objects, &request).await?;
     let mut stdout = std::io::stdout().lock();
     output::write(
         &mut stdout,
@@ -442,6 +451,9 @@ async fn run(
         "sent to {} with {} {}",
         send_args.to, objects.attribute, receipt.unique_id
     );
+    if let Some(note) = receipt.status_note(&objects.definition_key) {
+        println!("{note}");
+    }
     println!("== track");
     let default_wait = Duration::from_secs(300);
     track_and_print(
@@ -551,10 +563,9 @@ async fn track_bulk(
             "--follow takes one UniqueID, not --unique-ids",
         ));
     }
-    let total = std::io::BufRead::lines(open()?)
-        .map_while(Result::ok)
-        .filter(|line| !line.trim().is_empty())
-        .count();
+    // A first pass counts the IDs for the progress bar, reading the file the way the run
+    // reads it, so that a CSV header is not counted.
+    let total = bulk::read_ids(open()?, &objects.attribute).count() as u64;
     let column = track::send_log_subscriber_column(
         client,
         objects,
@@ -577,22 +588,20 @@ async fn track_bulk(
     let mut interrupt = Interrupt::listen();
     let mut writer =
         BulkWriter::start(&mut stdout, options.output, options.utc).map_err(output_error)?;
-    let terminal = std::io::stderr().is_terminal();
+    let mut bar = ProgressBar::new(std::io::stderr(), std::io::stderr().is_terminal(), total);
+    // Progress goes to standard error, so a failure to draw it must not fail the run.
+    let _ = bar.draw(0);
     let outcome = {
         let mut write = |records: &[bulk::Record]| writer.write(records).map_err(output_error);
         let mut progress = |done: u64| {
-            if terminal {
-                draw_progress_bar(done, total);
-            }
+            let _ = bar.draw(done);
         };
         tokio::select! {
             outcome = bulk::run(client, objects, &request, ids, &mut write, &mut progress) => Some(outcome),
             () = interrupt.wait() => None,
         }
     };
-    if terminal {
-        eprint!("\r\x1b[2K");
-    }
+    let _ = bar.finish();
     writer.finish().map_err(output_error)?;
     let Some(outcome) = outcome else {
         return Err(Failure {
@@ -617,19 +626,6 @@ async fn track_bulk(
         summary.ids, summary.found, summary.not_found, summary.calls
     );
     Ok(())
-}
-
-/// Redraws a 30-character progress bar in place on standard error.
-fn draw_progress_bar(done: u64, total: usize) {
-    const WIDTH: u64 = 30;
-    let total = (total as u64).max(1);
-    let filled = (done.min(total) * WIDTH / total) as usize;
-    let bar = format!(
-        "{}{}",
-        "#".repeat(filled),
-        " ".repeat(WIDTH as usize - filled)
-    );
-    eprint!("\r\x1b[2K[{bar}] {done}/{total} IDs");
 }
 
 /// The first pause between two looks for new events in `--follow`, doubled after each up to
@@ -657,11 +653,7 @@ async fn follow_events(
     let mut pause = FIRST_FOLLOW_INTERVAL;
     let mut deadline = None;
     loop {
-        let mut progress = Progress::new();
-        let tracking =
-            track::run(client, objects, &request, &mut |line| progress.report(line)).await;
-        progress.finish();
-        let tracking = match tracking {
+        let tracking = match track_with_spinner(client, objects, &request).await {
             Ok(tracking) => tracking,
             Err(failure) => {
                 writer.finish().map_err(output_error)?;

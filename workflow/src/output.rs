@@ -1,4 +1,5 @@
-//! Tracking results as a table, JSON, JSON Lines or CSV, with times at an explicit offset.
+//! Tracking results as a table, JSON, JSON Lines or CSV, with times at an explicit offset,
+//! and the spinner and progress bar that `track` draws on standard error.
 
 use std::io::{self, Write};
 
@@ -337,6 +338,150 @@ impl<'w> BulkWriter<'w> {
     }
 }
 
+/// The control sequence that starts every drawn frame: a carriage return, then erase the
+/// line (ANSI `EL2`), so that each frame replaces the last.
+const REDRAW: &str = "\r\x1b[2K";
+
+/// The spinner of `track --wait`. On a terminal each frame redraws one line in place.
+/// Elsewhere only the first reported line is written, with a newline, so that logs get one
+/// line per wait.
+pub struct Spinner<W: Write> {
+    out: W,
+    terminal: bool,
+    line: Option<String>,
+    frame: usize,
+}
+
+impl<W: Write> Spinner<W> {
+    /// The spinner's frames, drawn in turn by [`Spinner::tick`].
+    pub const FRAMES: [char; 4] = ['|', '/', '-', '\\'];
+
+    /// Creates a spinner that draws frames on `out` only when `terminal` is true.
+    pub fn new(out: W, terminal: bool) -> Self {
+        Spinner {
+            out,
+            terminal,
+            line: None,
+            frame: 0,
+        }
+    }
+
+    /// Returns whether the spinner draws frames, which the caller's timer needs to know.
+    pub fn is_terminal(&self) -> bool {
+        self.terminal
+    }
+
+    /// Sets the text next to the spinner and redraws the current frame with it.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn report(&mut self, line: &str) -> io::Result<()> {
+        let first = self.line.is_none();
+        self.line = Some(line.to_owned());
+        if self.terminal {
+            self.draw()
+        } else if first {
+            writeln!(self.out, "{line}")?;
+            self.out.flush()
+        } else {
+            Ok(())
+        }
+    }
+
+    /// Advances to the next frame and draws it. Does nothing before the first report or off
+    /// a terminal.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn tick(&mut self) -> io::Result<()> {
+        if !self.terminal || self.line.is_none() {
+            return Ok(());
+        }
+        self.frame = (self.frame + 1) % Self::FRAMES.len();
+        self.draw()
+    }
+
+    /// Erases the spinner's line, when a frame was drawn.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.terminal && self.line.take().is_some() {
+            self.out.write_all(REDRAW.as_bytes())?;
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn draw(&mut self) -> io::Result<()> {
+        let line = self.line.as_deref().unwrap_or_default();
+        let frame = format!("{REDRAW}{} {line}", Self::FRAMES[self.frame]);
+        // One write per frame, so that an unbuffered standard error never shows half of one.
+        self.out.write_all(frame.as_bytes())?;
+        self.out.flush()
+    }
+}
+
+/// The progress bar of `track --unique-ids`, drawn in place on a terminal and never
+/// elsewhere.
+pub struct ProgressBar<W: Write> {
+    out: W,
+    terminal: bool,
+    total: u64,
+    drawn: bool,
+}
+
+impl<W: Write> ProgressBar<W> {
+    /// The number of characters between the bar's brackets.
+    pub const WIDTH: u64 = 30;
+
+    /// Creates a bar for `total` IDs that draws on `out` only when `terminal` is true.
+    pub fn new(out: W, terminal: bool, total: u64) -> Self {
+        ProgressBar {
+            out,
+            terminal,
+            total,
+            drawn: false,
+        }
+    }
+
+    /// Draws the bar with `done` of the total IDs tracked, such as `[###   ] 100/1000 IDs`.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn draw(&mut self, done: u64) -> io::Result<()> {
+        if !self.terminal {
+            return Ok(());
+        }
+        // `filled` is at most `WIDTH`, so it fits a `usize`.
+        let filled = (done.min(self.total) * Self::WIDTH / self.total.max(1)) as usize;
+        let empty = Self::WIDTH as usize - filled;
+        let frame = format!(
+            "{REDRAW}[{}{}] {done}/{} IDs",
+            "#".repeat(filled),
+            " ".repeat(empty),
+            self.total
+        );
+        self.out.write_all(frame.as_bytes())?;
+        self.out.flush()?;
+        self.drawn = true;
+        Ok(())
+    }
+
+    /// Erases the bar, when it was drawn.
+    ///
+    /// # Errors
+    /// The error of the writer.
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.drawn {
+            self.out.write_all(REDRAW.as_bytes())?;
+            self.out.flush()?;
+            self.drawn = false;
+        }
+        Ok(())
+    }
+}
+
 fn table_line(cells: &[String; 7]) -> String {
     let mut line = String::new();
     for (cell, width) in cells.iter().zip(BULK_WIDTHS) {
@@ -491,5 +636,108 @@ mod tests {
         };
         assert_eq!(detail_text(&reason_only), "mailbox full");
         assert_eq!(detail_text(&Detail::default()), "");
+    }
+
+    #[test]
+    fn spinner_frames_on_terminal() {
+        let mut out = Vec::new();
+        let mut spinner = Spinner::new(&mut out, true);
+        // A tick before the first report has no line to draw.
+        spinner.tick().unwrap();
+        spinner.report("waiting (30 s left)").unwrap();
+        for _ in 0..4 {
+            spinner.tick().unwrap();
+        }
+        spinner.report("waiting (29 s left)").unwrap();
+        spinner.tick().unwrap();
+        spinner.finish().unwrap();
+        // Erasing twice writes nothing the second time.
+        spinner.finish().unwrap();
+
+        let frames: Vec<&str> = std::str::from_utf8(&out)
+            .unwrap()
+            .split("\r\x1b[2K")
+            .collect();
+        assert_eq!(
+            frames,
+            [
+                "",
+                "| waiting (30 s left)",
+                "/ waiting (30 s left)",
+                "- waiting (30 s left)",
+                "\\ waiting (30 s left)",
+                "| waiting (30 s left)",
+                "| waiting (29 s left)",
+                "/ waiting (29 s left)",
+                "",
+            ]
+        );
+    }
+
+    #[test]
+    fn spinner_off_terminal_writes_first_line() {
+        let mut out = Vec::new();
+        let mut spinner = Spinner::new(&mut out, false);
+        spinner.tick().unwrap();
+        spinner.report("waiting (30 s left)").unwrap();
+        spinner.tick().unwrap();
+        spinner.report("waiting (29 s left)").unwrap();
+        spinner.finish().unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), "waiting (30 s left)\n");
+    }
+
+    #[test]
+    fn spinner_finish_without_report() {
+        let mut out = Vec::new();
+        Spinner::new(&mut out, true).finish().unwrap();
+        assert_eq!(out, b"");
+    }
+
+    #[test]
+    fn progress_bar_frames_on_terminal() {
+        let mut out = Vec::new();
+        let mut bar = ProgressBar::new(&mut out, true, 1_000);
+        for done in [0, 1, 500, 999, 1_000] {
+            bar.draw(done).unwrap();
+        }
+        bar.finish().unwrap();
+        bar.finish().unwrap();
+        let frames: Vec<&str> = std::str::from_utf8(&out)
+            .unwrap()
+            .split("\r\x1b[2K")
+            .collect();
+        assert_eq!(
+            frames,
+            [
+                "",
+                "[                              ] 0/1000 IDs",
+                "[                              ] 1/1000 IDs",
+                "[###############               ] 500/1000 IDs",
+                "[############################# ] 999/1000 IDs",
+                "[##############################] 1000/1000 IDs",
+                "",
+            ]
+        );
+    }
+
+    #[test]
+    fn progress_bar_empty_input() {
+        let mut out = Vec::new();
+        let mut bar = ProgressBar::new(&mut out, true, 0);
+        bar.draw(0).unwrap();
+        assert_eq!(
+            String::from_utf8(out).unwrap(),
+            "\r\x1b[2K[                              ] 0/0 IDs"
+        );
+    }
+
+    #[test]
+    fn progress_bar_off_terminal_draws_nothing() {
+        let mut out = Vec::new();
+        let mut bar = ProgressBar::new(&mut out, false, 10);
+        bar.draw(0).unwrap();
+        bar.draw(10).unwrap();
+        bar.finish().unwrap();
+        assert_eq!(out, b"");
     }
 }

@@ -7,12 +7,12 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
     AnyApiObject, AnyCreateResult, Attribute, CreateRequest, Subscriber, TriggeredSend,
-    TriggeredSendDefinition,
+    TriggeredSendDefinition, TriggeredSendStatusEnum, filter,
 };
-use sfmc_runtime::client::Client;
+use sfmc_runtime::client::{Client, Error as ClientError};
 
-use crate::Objects;
 use crate::error::Failure;
+use crate::{Objects, retrieve};
 
 /// The recipient and attributes of one send.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
@@ -36,9 +36,87 @@ pub struct Receipt {
     pub subscriber_key: String,
     /// The RequestID of the Create.
     pub request_id: Option<String>,
+    /// The definition's status, read back after the Create.
+    pub definition_status: DefinitionStatus,
 }
 
-/// Triggers the send.
+/// The status of the triggered send definition right after a send, which decides when the
+/// service sends the email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DefinitionStatus {
+    /// `Active`: the service sends the email now.
+    Active,
+    /// `Inactive`, shown as Paused in Email Studio: the service queues the send and sends
+    /// it when the definition is started again.
+    Paused,
+    /// Another status, as the service wrote it.
+    Other(String),
+    /// The status could not be read, for the reason given.
+    Unknown(String),
+}
+
+impl Receipt {
+    /// Returns the sentence explaining why the email may not go out now, or `None` when
+    /// the definition is Active.
+    pub fn status_note(&self, definition_key: &str) -> Option<String> {
+        match &self.definition_status {
+            DefinitionStatus::Active => None,
+            DefinitionStatus::Paused => Some(format!(
+                "the triggered send definition {definition_key} is paused (status Inactive), \
+                 so the service keeps the send in a queue and sends it when the definition is \
+                 started again: run `sfmc-track setup` to start it"
+            )),
+            DefinitionStatus::Other(status) => Some(format!(
+                "the triggered send definition {definition_key} has the status {status}, so \
+                 the service may not send the email: run `sfmc-track setup` to start it"
+            )),
+            DefinitionStatus::Unknown(reason) => Some(format!(
+                "the service accepted the send, but the status of the triggered send \
+                 definition {definition_key} could not be read: {reason}"
+            )),
+        }
+    }
+}
+
+/// Retrieves the status of the triggered send definition `objects.definition_key`. Returns
+/// `None` when no definition has that CustomerKey.
+///
+/// # Errors
+/// The client error of the Retrieve.
+pub async fn definition_status(
+    client: &Client,
+    objects: &Objects,
+) -> Result<Option<TriggeredSendStatusEnum>, ClientError> {
+    let found = retrieve::all(
+        client,
+        "TriggeredSendDefinition",
+        &["CustomerKey", "TriggeredSendStatus"],
+        Some(filter::equals("CustomerKey", &objects.definition_key)),
+    )
+    .await?;
+    Ok(found.into_iter().find_map(|object| match object {
+        AnyApiObject::TriggeredSendDefinition(definition) => definition.triggered_send_status,
+        _ => None,
+    }))
+}
+
+/// Reads the definition's status after a send. A failed Retrieve is reported in the
+/// result, not as an error, because the send itself has been accepted.
+async fn status_after_send(client: &Client, objects: &Objects) -> DefinitionStatus {
+    match definition_status(client, objects).await {
+        Ok(Some(TriggeredSendStatusEnum::Active)) => DefinitionStatus::Active,
+        Ok(Some(TriggeredSendStatusEnum::Inactive)) => DefinitionStatus::Paused,
+        Ok(Some(other)) => DefinitionStatus::Other(other.as_str().to_owned()),
+        Ok(None) => DefinitionStatus::Unknown(format!(
+            "no definition has the CustomerKey {}",
+            objects.definition_key
+        )),
+        Err(error) => DefinitionStatus::Unknown(error.to_string()),
+    }
+}
+
+/// Triggers the send, then reads the definition's status back, because the service
+/// accepts a send to a paused definition and only queues it.
 ///
 /// # Errors
 /// A service failure with the service's message and error code when the Create fails or
@@ -117,6 +195,7 @@ pub async fn run(
         unique_id,
         subscriber_key,
         request_id: response.request_id,
+        definition_status: status_after_send(client, objects).await,
     })
 }
 

@@ -3,12 +3,12 @@
 use std::cmp::Ordering;
 use std::time::Duration;
 
-use sfmc_partner_api::{AnyApiObject, filter, rows};
+use sfmc_partner_api::{AnyApiObject, TriggeredSendStatusEnum, filter, rows};
 use sfmc_runtime::client::Client;
 use sfmc_runtime::values::{DateTime, SERVICE_OFFSET};
 
 use crate::error::{Failure, FailureKind};
-use crate::{Objects, retrieve, setup};
+use crate::{Objects, retrieve, send, setup};
 
 /// A tracking event type that `--events` can name.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -313,6 +313,10 @@ pub async fn send_log_subscriber_column(
 }
 
 /// Looks the UniqueID up in the send log until a row appears or the wait ends.
+///
+/// After each lookup that finds nothing, the definition's status is checked too, until it
+/// is seen not paused. A paused definition explains a missing row, because the service
+/// writes the row only when it sends, and sends the queued sends only after a restart.
 async fn wait_for_rows(
     client: &Client,
     objects: &Objects,
@@ -323,18 +327,31 @@ async fn wait_for_rows(
     let started = tokio::time::Instant::now();
     let deadline = started + request.wait;
     let mut pause = FIRST_POLL_INTERVAL;
+    let mut paused = None;
     loop {
         let rows = find_rows(client, objects, &request.unique_id, column).await?;
         if !rows.is_empty() {
             return Ok(rows);
+        }
+        if paused != Some(false) {
+            paused = Some(definition_paused(client, objects).await);
         }
         let now = tokio::time::Instant::now();
         if now >= deadline {
             break;
         }
         let left = deadline - now;
+        let note = if paused == Some(true) {
+            format!(
+                "; the triggered send definition {} is paused, so its sends wait in a queue \
+                 until it is started",
+                objects.definition_key
+            )
+        } else {
+            String::new()
+        };
         progress(&format!(
-            "waiting for the send log row of {} ({} s left)",
+            "waiting for the send log row of {} ({} s left){note}",
             request.unique_id,
             left.as_secs()
         ));
@@ -346,6 +363,22 @@ async fn wait_for_rows(
     } else {
         format!(" within {}", format_duration(request.wait))
     };
+    let hint = if paused == Some(true) {
+        format!(
+            "the triggered send definition {} is paused (status Inactive), and the service \
+             sends the sends queued on it only once it is started: run `sfmc-track setup` to \
+             start it, then track again with --wait",
+            objects.definition_key
+        )
+    } else {
+        format!(
+            "the row appears once the service has processed the send: wait longer with \
+             --wait. If it never appears, check that the profile attribute {} exists \
+             (run `sfmc-track setup`), because the service drops unknown attributes without \
+             an error",
+            objects.attribute
+        )
+    };
     Err(Failure {
         kind: FailureKind::NotFoundYet,
         step: "track: send log lookup".to_owned(),
@@ -354,14 +387,18 @@ async fn wait_for_rows(
             objects.send_log_name, objects.attribute, request.unique_id
         ),
         cause: None,
-        hint: Some(format!(
-            "the row appears once the service has processed the send: wait longer with \
-             --wait. If it never appears, check that the profile attribute {} exists \
-             (run `sfmc-track setup`), because the service drops unknown attributes without \
-             an error",
-            objects.attribute
-        )),
+        hint: Some(hint),
     })
+}
+
+/// Returns whether the triggered send definition is Inactive (paused). The status only
+/// adds a note to the wait, so a failed Retrieve of it counts as not paused rather than
+/// failing the lookup.
+async fn definition_paused(client: &Client, objects: &Objects) -> bool {
+    matches!(
+        send::definition_status(client, objects).await,
+        Ok(Some(TriggeredSendStatusEnum::Inactive))
+    )
 }
 
 /// Returns every send log row of `unique_id`, sorted and without duplicates.

@@ -102,6 +102,56 @@ async fn sent_dates(emulator: &Emulator, job_id: &str) -> Vec<String> {
         .collect()
 }
 
+/// Returns the result of a Retrieve of `object_type` objects whose SubscriberKey is
+/// `subscriber_key`.
+async fn retrieve_by_subscriber_key(
+    emulator: &Emulator,
+    object_type: &str,
+    property: &str,
+    subscriber_key: &str,
+) -> Vec<AnyApiObject> {
+    let request = RetrieveRequestMsg {
+        retrieve_request: RetrieveRequest {
+            object_type: object_type.to_owned(),
+            properties: vec![property.to_owned(), "SubscriberKey".to_owned()],
+            filter: Some(filter::equals("SubscriberKey", subscriber_key)),
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    client(emulator)
+        .retrieve_checked(&request)
+        .await
+        .unwrap_or_else(|error| panic!("{object_type} retrieve: {error}"))
+        .results
+}
+
+/// Returns the ID the emulator gave the subscriber with `subscriber_key`, which the send
+/// log stores as its SubscriberID.
+async fn subscriber_id(emulator: &Emulator, subscriber_key: &str) -> String {
+    let found = retrieve_by_subscriber_key(emulator, "Subscriber", "ID", subscriber_key).await;
+    match found.as_slice() {
+        [AnyApiObject::Subscriber(subscriber)] => subscriber.id.expect("an ID").to_string(),
+        other => panic!("expected one Subscriber {subscriber_key}, got {other:?}"),
+    }
+}
+
+/// Returns the JobID (the SendID of its SentEvents) of the one job that sent to the
+/// subscriber with `subscriber_key`.
+async fn job_id(emulator: &Emulator, subscriber_key: &str) -> String {
+    let found = retrieve_by_subscriber_key(emulator, "SentEvent", "SendID", subscriber_key).await;
+    let mut job_ids: Vec<String> = found
+        .iter()
+        .map(|object| match object {
+            AnyApiObject::SentEvent(event) => event.send_id.expect("a SendID").to_string(),
+            other => panic!("expected a SentEvent, got {other:?}"),
+        })
+        .collect();
+    job_ids.dedup();
+    assert_eq!(job_ids.len(), 1, "{job_ids:?}");
+    job_ids.remove(0)
+}
+
 const SETUP_CREATED: &str = "\
 profile attribute UniqueID: created
 send log SendLog (key SendLog): created, subscriber column SubscriberID
@@ -218,18 +268,11 @@ async fn send_and_track_formats() {
 
     let table = sfmc_track(&emulator, &["track", "--unique-id", "uid-1"]).await;
     assert_eq!(table.code, 0, "{table:?}");
-    let job_id = table
-        .stdout
-        .lines()
-        .nth(1)
-        .and_then(|line| line.strip_prefix("  JobID "))
-        .and_then(|rest| rest.split(',').next())
-        .expect("a JobID line")
-        .to_owned();
+    let job_id = job_id(&emulator, TO).await;
     let dates = sent_dates(&emulator, &job_id).await;
     assert_eq!(dates.len(), 1);
     let date = &dates[0];
-    let subscriber_id = "100001067";
+    let subscriber_id = subscriber_id(&emulator, TO).await;
     assert_eq!(
         table.stdout,
         format!(
@@ -379,7 +422,7 @@ async fn track_sub_id_send_log() {
     let fields: Vec<&str> = line.split(',').collect();
     assert_eq!(fields[0], "sub-id");
     assert_eq!(fields[1], "sent");
-    assert_eq!(fields[5], "100001067");
+    assert_eq!(fields[5], subscriber_id(&emulator, TO).await);
 
     // Naming the wrong column makes the send log lookup fail with the service's error.
     let wrong = sfmc_track(
@@ -496,7 +539,7 @@ async fn undefined_attribute_is_reported() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
-async fn send_to_inactive_definition_fails() {
+async fn send_without_definition_fails() {
     let emulator = start(config()).await;
     let run = sfmc_track(&emulator, &["send", "--to", TO, "--unique-id", "u"]).await;
     assert_eq!(run.code, 1, "{run:?}");
@@ -982,8 +1025,9 @@ async fn run_does_every_step() {
         ]
     );
     assert!(lines[10].starts_with("run-1,sent,"), "{}", lines[10]);
+    let subscriber_id = subscriber_id(&emulator, TO).await;
     assert!(
-        lines[10].contains(",1,100001067,help@example.com,Sent,"),
+        lines[10].contains(&format!(",1,{subscriber_id},help@example.com,Sent,")),
         "{}",
         lines[10]
     );
@@ -1107,19 +1151,13 @@ async fn track_click_and_bounce_details() {
     };
 
     let table = track("table").await;
-    let job_id = table
-        .lines()
-        .nth(1)
-        .and_then(|line| line.strip_prefix("  JobID "))
-        .and_then(|rest| rest.split(',').next())
-        .expect("a JobID line")
-        .to_owned();
+    let job_id = job_id(&emulator, TO).await;
     let bounce_dates = event_dates(&emulator, "BounceEvent", &job_id).await;
     let click_dates = event_dates(&emulator, "ClickEvent", &job_id).await;
     assert_eq!(bounce_dates.len(), 1);
     assert_eq!(click_dates.len(), 1);
     let (bounced, clicked) = (&bounce_dates[0], &click_dates[0]);
-    let subscriber_id = "100001067";
+    let subscriber_id = subscriber_id(&emulator, TO).await;
     assert_eq!(
         table,
         format!(
