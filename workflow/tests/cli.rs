@@ -1,81 +1,22 @@
 //! End-to-end tests: the `sfmc-track` binary against an in-process emulator on 127.0.0.1.
 
+mod support;
+
+use support::{
+    EMAIL_ID, PASSWORD, TO, USERNAME, client, config, send_many, sfmc_track, sfmc_track_with_env,
+    start, subscriber_id,
+};
+
 use std::time::Duration;
 
-use sfmc_emulator::{Config, Emulator};
+use sfmc_emulator::Emulator;
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
     AnyApiObject, ConfigureRequestMsg, ConfigureRequestMsgConfigurations, CreateRequest,
     DataExtension, DataExtensionTemplate, PropertyDefinition, RetrieveRequest, RetrieveRequestMsg,
     filter,
 };
-use sfmc_runtime::client::{Client, UsernameToken};
 use sfmc_runtime::xml::Nillable;
-
-const USERNAME: &str = "api-user";
-const PASSWORD: &str = "s3cret-pa55word";
-const EMAIL_ID: &str = "3099626";
-const TO: &str = "help@example.com";
-
-/// The exit status and the output of one run of the binary.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn config() -> Config {
-    Config::default()
-        .account(USERNAME, PASSWORD)
-        .email(3_099_626)
-        .send_classification("Default Commercial")
-        .seed(7)
-}
-
-async fn start(config: Config) -> Emulator {
-    Emulator::start(config)
-        .await
-        .expect("the emulator should start")
-}
-
-/// Runs `sfmc-track ARGS` with only the emulator's endpoint and login in its environment,
-/// and a config folder that does not exist.
-async fn sfmc_track(emulator: &Emulator, args: &[&str]) -> Run {
-    sfmc_track_with_env(
-        args,
-        &[
-            ("SFMC_SOAP_ENDPOINT", &emulator.soap_url()),
-            ("SFMC_USERNAME", USERNAME),
-            ("SFMC_PASSWORD", PASSWORD),
-        ],
-    )
-    .await
-}
-
-async fn sfmc_track_with_env(args: &[&str], env: &[(&str, &str)]) -> Run {
-    let output = tokio::process::Command::new(env!("CARGO_BIN_EXE_sfmc-track"))
-        .args(args)
-        .env_clear()
-        .env("XDG_CONFIG_HOME", "/nonexistent/sfmc-track-test")
-        .envs(env.iter().copied())
-        .output()
-        .await
-        .expect("sfmc-track should run");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 errors"),
-    }
-}
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .soap_endpoint(emulator.soap_url())
-        .credentials(UsernameToken::new(USERNAME, PASSWORD))
-        .build()
-        .expect("a client")
-}
 
 /// Returns the EventDate texts of the SentEvents of `job_id`, as the emulator wrote them.
 async fn sent_dates(emulator: &Emulator, job_id: &str) -> Vec<String> {
@@ -124,16 +65,6 @@ async fn retrieve_by_subscriber_key(
         .await
         .unwrap_or_else(|error| panic!("{object_type} retrieve: {error}"))
         .results
-}
-
-/// Returns the ID the emulator gave the subscriber with `subscriber_key`, which the send
-/// log stores as its SubscriberID.
-async fn subscriber_id(emulator: &Emulator, subscriber_key: &str) -> String {
-    let found = retrieve_by_subscriber_key(emulator, "Subscriber", "ID", subscriber_key).await;
-    match found.as_slice() {
-        [AnyApiObject::Subscriber(subscriber)] => subscriber.id.expect("an ID").to_string(),
-        other => panic!("expected one Subscriber {subscriber_key}, got {other:?}"),
-    }
 }
 
 /// Returns the JobID (the SendID of its SentEvents) of the one job that sent to the
@@ -731,44 +662,6 @@ async fn demo_runs_offline() {
             ["10544819", "1", "100329132", "help@example.com", event_type],
             "{line}"
         );
-    }
-}
-
-/// Sends one email to each of `count` subscribers `u{i}@example.com` with UniqueID `id-{i}`,
-/// 500 subscribers per TriggeredSend, so that send `i` has BatchID `i / 500 + 1`.
-async fn send_many(emulator: &Emulator, count: usize) {
-    use sfmc_partner_api::{Attribute, Subscriber, TriggeredSend, TriggeredSendDefinition};
-
-    let client = client(emulator);
-    for start in (0..count).step_by(500) {
-        let subscribers = (start..(start + 500).min(count))
-            .map(|i| Subscriber {
-                email_address: Some(format!("u{i}@example.com")),
-                subscriber_key: Some(format!("u{i}@example.com")),
-                attributes: vec![Attribute {
-                    name: "UniqueID".to_owned(),
-                    value: format!("id-{i}"),
-                    ..Default::default()
-                }],
-                ..Default::default()
-            })
-            .collect();
-        let send = TriggeredSend {
-            triggered_send_definition: TriggeredSendDefinition {
-                customer_key: Some("sfmc-track".to_owned()),
-                ..Default::default()
-            },
-            subscribers,
-            ..Default::default()
-        };
-        let request = CreateRequest {
-            objects: vec![AnyApiObject::from(send)],
-            ..Default::default()
-        };
-        client
-            .create_checked(&request)
-            .await
-            .expect("triggered send");
     }
 }
 

@@ -3,128 +3,23 @@
 //! Ctrl-C during bulk runs, and check that the spinner and the progress bar draw nothing
 //! when standard error is not a terminal.
 
-use std::process::Stdio;
+mod support;
+
+use support::{
+    DEFINITION_KEY, TO, client, command, config, retrieve, send_many, setup, sfmc_track, start,
+    subscriber_id,
+};
+
 use std::time::Duration;
 
-use sfmc_emulator::{Config, Emulator, FaultKind, FaultRule};
+use sfmc_emulator::{Emulator, FaultKind, FaultRule};
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
-    AnyApiObject, Attribute, CreateRequest, RetrieveRequest, RetrieveRequestMsg, Subscriber,
-    TriggeredSend, TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, filter,
+    AnyApiObject, TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, filter,
 };
-use sfmc_runtime::client::{Client, UsernameToken};
 use tokio::io::{AsyncBufReadExt as _, AsyncReadExt as _};
 
-const USERNAME: &str = "api-user";
-const PASSWORD: &str = "s3cret-pa55word";
-const EMAIL_ID: &str = "3099626";
-const TO: &str = "help@example.com";
-const DEFINITION_KEY: &str = "sfmc-track";
-
 const CSV_HEADER: &str = "unique_id,event,event_date,job_id,batch_id,subscriber_id,subscriber_key,event_type,triggered_send_definition_object_id,url,url_id,smtp_code,bounce_category,bounce_type,smtp_reason";
-
-/// The exit status and the output of one run of the binary.
-#[derive(Debug)]
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn config() -> Config {
-    Config::default()
-        .account(USERNAME, PASSWORD)
-        .email(3_099_626)
-        .send_classification("Default Commercial")
-        .seed(7)
-}
-
-async fn start(config: Config) -> Emulator {
-    Emulator::start(config)
-        .await
-        .expect("the emulator should start")
-}
-
-/// Returns the command `sfmc-track ARGS` with only the emulator's endpoint and login in its
-/// environment, and a config folder that does not exist.
-fn command(emulator: &Emulator, args: &[&str]) -> tokio::process::Command {
-    let mut command = tokio::process::Command::new(env!("CARGO_BIN_EXE_sfmc-track"));
-    command
-        .args(args)
-        .env_clear()
-        .env("XDG_CONFIG_HOME", "/nonexistent/sfmc-track-test")
-        .env("SFMC_SOAP_ENDPOINT", emulator.soap_url())
-        .env("SFMC_USERNAME", USERNAME)
-        .env("SFMC_PASSWORD", PASSWORD)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .kill_on_drop(true);
-    command
-}
-
-/// Runs `sfmc-track ARGS` to its end.
-async fn sfmc_track(emulator: &Emulator, args: &[&str]) -> Run {
-    let output = command(emulator, args)
-        .output()
-        .await
-        .expect("sfmc-track should run");
-    Run {
-        code: output.status.code().expect("an exit code"),
-        stdout: String::from_utf8(output.stdout).expect("UTF-8 output"),
-        stderr: String::from_utf8(output.stderr).expect("UTF-8 errors"),
-    }
-}
-
-async fn setup(emulator: &Emulator) {
-    let run = sfmc_track(emulator, &["--email-id", EMAIL_ID, "setup"]).await;
-    assert_eq!(run.code, 0, "{run:?}");
-}
-
-fn client(emulator: &Emulator) -> Client {
-    Client::builder()
-        .soap_endpoint(emulator.soap_url())
-        .credentials(UsernameToken::new(USERNAME, PASSWORD))
-        .build()
-        .expect("a client")
-}
-
-async fn retrieve(
-    emulator: &Emulator,
-    object_type: &str,
-    properties: &[&str],
-    filter: sfmc_partner_api::AnyFilterPart,
-) -> Vec<AnyApiObject> {
-    let request = RetrieveRequestMsg {
-        retrieve_request: RetrieveRequest {
-            object_type: object_type.to_owned(),
-            properties: properties.iter().map(|name| (*name).to_owned()).collect(),
-            filter: Some(filter),
-            ..Default::default()
-        },
-        ..Default::default()
-    };
-    client(emulator)
-        .retrieve_checked(&request)
-        .await
-        .unwrap_or_else(|error| panic!("Retrieve of {object_type}: {error}"))
-        .results
-}
-
-/// Returns the ID the emulator gave the subscriber with `subscriber_key`, which the send
-/// log stores as its SubscriberID.
-async fn subscriber_id(emulator: &Emulator, subscriber_key: &str) -> String {
-    let found = retrieve(
-        emulator,
-        "Subscriber",
-        &["ID", "SubscriberKey"],
-        filter::equals("SubscriberKey", subscriber_key),
-    )
-    .await;
-    match found.as_slice() {
-        [AnyApiObject::Subscriber(subscriber)] => subscriber.id.expect("an ID").to_string(),
-        other => panic!("expected one Subscriber {subscriber_key}, got {other:?}"),
-    }
-}
 
 /// One SentEvent as the emulator wrote it.
 #[derive(Debug)]
@@ -181,39 +76,6 @@ async fn set_definition_status(emulator: &Emulator, status: TriggeredSendStatusE
         .update_checked(&request)
         .await
         .expect("definition status update");
-}
-
-/// Sends one email to each of `count` subscribers `u{i}@example.com` with UniqueID `id-{i}`,
-/// in one TriggeredSend.
-async fn send_many(emulator: &Emulator, count: usize) {
-    let subscribers = (0..count)
-        .map(|i| Subscriber {
-            email_address: Some(format!("u{i}@example.com")),
-            subscriber_key: Some(format!("u{i}@example.com")),
-            attributes: vec![Attribute {
-                name: "UniqueID".to_owned(),
-                value: format!("id-{i}"),
-                ..Default::default()
-            }],
-            ..Default::default()
-        })
-        .collect();
-    let send = TriggeredSend {
-        triggered_send_definition: TriggeredSendDefinition {
-            customer_key: Some(DEFINITION_KEY.to_owned()),
-            ..Default::default()
-        },
-        subscribers,
-        ..Default::default()
-    };
-    let request = CreateRequest {
-        objects: vec![AnyApiObject::from(send)],
-        ..Default::default()
-    };
-    client(emulator)
-        .create_checked(&request)
-        .await
-        .expect("triggered send");
 }
 
 const PAUSED_NOTE: &str = "the triggered send definition sfmc-track is paused (status Inactive), so the service keeps the send in a queue and sends it when the definition is started again: run `sfmc-track setup` to start it";
