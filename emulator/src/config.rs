@@ -175,7 +175,12 @@ impl Config {
     }
 
     /// Adds a fault rule for `operation` (or `*` for all). Rules are tried in the order
-    /// they were added, and the first that fires decides the response.
+    /// they were added, and the first that fires decides the response. A rule limited to an
+    /// object type with [`FaultRule::object_type`] is skipped for requests about others.
+    ///
+    /// `operation` is compared exactly with the request's SOAP action, so it should be one
+    /// of [`crate::OPERATIONS`]. An operation given rules or a latency of its own uses
+    /// neither the rules nor the latency of `*`.
     pub fn fault(mut self, operation: &str, rule: FaultRule) -> Self {
         self.faults
             .entry(operation.to_owned())

@@ -1,8 +1,9 @@
 //! Describe, VersionInfo and GetSystemStatus: what the emulator serves, and its health.
 
 use sfmc_partner_api::{
-    AnyPropertyDefinition, DefinitionRequestMsg, DefinitionResponseMsg, ObjectDefinition,
-    PropertyDefinition, SystemStatusRequestMsg, SystemStatusResponseMsg,
+    AnyApiProperty, AnyPropertyDefinition, ApiProperty, DefinitionRequestMsg,
+    DefinitionResponseMsg, ObjectDefinition, ObjectDefinitionExtendedProperties,
+    PropertyDefinition, PropertyType, SystemStatusRequestMsg, SystemStatusResponseMsg,
     SystemStatusResponseMsgResults, SystemStatusResult, SystemStatusType, VersionInfoRequestMsg,
     VersionInfoResponse, VersionInfoResponseMsg,
 };
@@ -17,8 +18,9 @@ use crate::state::State;
 /// Returns whether the emulator serves Create and Update of `object_type`.
 fn changeable(object_type: &str) -> (bool, bool) {
     match object_type {
-        "DataExtension" | "TriggeredSendDefinition" => (true, true),
+        "DataExtension" | "TriggeredSendDefinition" | "DataExtensionObject" => (true, true),
         "Subscriber" => (true, false),
+        _ if object_type.starts_with("DataExtensionObject[") => (true, true),
         _ => (false, false),
     }
 }
@@ -33,7 +35,48 @@ fn data_type(kind: Kind) -> &'static str {
     }
 }
 
+/// Returns the `DataType` Describe writes for a profile attribute of `property_type`.
+// NOTE: only `text`, for the PropertyType `string`, appears in a captured Describe
+// response; the other three are the emulator's guesses.
+fn attribute_data_type(property_type: &PropertyType) -> &'static str {
+    match property_type {
+        PropertyType::Boolean => "boolean",
+        PropertyType::Double => "decimal",
+        PropertyType::Datetime => "date",
+        _ => "text",
+    }
+}
+
 fn describe_one(state: &State, object_type: &str) -> Result<ObjectDefinition, Fault> {
+    let properties = match object_type {
+        "DataExtensionObject" => row_properties(),
+        _ if object_type.starts_with("DataExtensionObject[") => {
+            column_properties(state, object_type)?
+        }
+        _ => retrievable_properties(state, object_type)?,
+    };
+    let (is_creatable, is_updatable) = changeable(object_type);
+    let mut definition = ObjectDefinition {
+        object_type: Some(object_type.to_owned()),
+        name: Some(object_type.to_owned()),
+        is_creatable: Some(is_creatable),
+        is_updatable: Some(is_updatable),
+        // The rows of a data extension are retrieved by its name only.
+        is_retrievable: Some(object_type != "DataExtensionObject"),
+        properties,
+        ..ObjectDefinition::default()
+    };
+    if object_type == "Subscriber" {
+        add_profile_attributes(state, &mut definition);
+    }
+    Ok(definition)
+}
+
+/// Returns the properties Retrieve serves for `object_type`.
+fn retrievable_properties(
+    state: &State,
+    object_type: &str,
+) -> Result<Vec<AnyPropertyDefinition>, Fault> {
     let Some(properties) = retrieve::properties_of(state, object_type) else {
         // NOTE: the service's fault for a Describe of an unknown type is not published, so
         // the emulator uses the wording of a Retrieve of one.
@@ -44,8 +87,7 @@ fn describe_one(state: &State, object_type: &str) -> Result<ObjectDefinition, Fa
             ),
         });
     };
-    let (is_creatable, is_updatable) = changeable(object_type);
-    let properties = properties
+    Ok(properties
         .into_iter()
         .map(|property| {
             AnyPropertyDefinition::from(PropertyDefinition {
@@ -56,20 +98,136 @@ fn describe_one(state: &State, object_type: &str) -> Result<ObjectDefinition, Fa
                 ..PropertyDefinition::default()
             })
         })
-        .collect();
-    Ok(ObjectDefinition {
-        object_type: Some(object_type.to_owned()),
-        name: Some(object_type.to_owned()),
-        is_creatable: Some(is_creatable),
-        is_updatable: Some(is_updatable),
-        is_retrievable: Some(true),
-        properties,
-        ..ObjectDefinition::default()
-    })
+        .collect())
 }
 
-/// Serves Describe for every object type Retrieve serves, except the rows of a data
-/// extension.
+/// Returns the properties of `DataExtensionObject` itself: the elements the WSDL gives a
+/// row, none of them retrievable, because a row's retrievable properties are its data
+/// extension's columns.
+// NOTE: the service's Describe of DataExtensionObject is not published; these are the
+// WSDL's elements of the type that the emulator reads.
+fn row_properties() -> Vec<AnyPropertyDefinition> {
+    [
+        ("ObjectID", "String"),
+        ("CustomerKey", "String"),
+        ("Name", "String"),
+        ("Properties", "APIProperty[]"),
+        ("Keys", "APIProperty[]"),
+    ]
+    .into_iter()
+    .map(|(name, data_type)| {
+        AnyPropertyDefinition::from(PropertyDefinition {
+            name: Some(name.to_owned()),
+            data_type: Some(data_type.to_owned()),
+            is_updatable: Some(true),
+            is_retrievable: Some(false),
+            ..PropertyDefinition::default()
+        })
+    })
+    .collect()
+}
+
+/// Returns the columns of the data extension that `object_type`, written
+/// `DataExtensionObject[NAME]`, names, in column order.
+// NOTE: whether the service's Describe lists a data extension's columns for
+// `DataExtensionObject[NAME]` is not published. The emulator does, with each column's
+// FieldType as DataType, so that a client can check for a column without a retrieve of
+// DataExtensionField.
+fn column_properties(
+    state: &State,
+    object_type: &str,
+) -> Result<Vec<AnyPropertyDefinition>, Fault> {
+    let name = object_type
+        .strip_prefix("DataExtensionObject[")
+        .and_then(|rest| rest.strip_suffix(']'))
+        .unwrap_or_default()
+        .trim();
+    let Some(record) = state
+        .data_extensions
+        .iter()
+        .find(|record| record.name.eq_ignore_ascii_case(name))
+    else {
+        // NOTE: the service's wording for an unknown data extension is not published; the
+        // emulator uses the text of its Retrieve of one.
+        return Err(Fault::Server {
+            code: 2,
+            message: format!("The data extension '{name}' does not exist."),
+        });
+    };
+    Ok(record
+        .columns
+        .iter()
+        .map(|column| {
+            AnyPropertyDefinition::from(PropertyDefinition {
+                name: Some(column.name.clone()),
+                data_type: Some(column.field_type.clone()),
+                is_updatable: Some(true),
+                is_retrievable: Some(true),
+                is_filterable: Some(true),
+                is_required: Some(column.is_required),
+                max_length: column.max_length,
+                default_value: column.default_value.clone(),
+                ..PropertyDefinition::default()
+            })
+        })
+        .collect())
+}
+
+/// Adds the account's profile attributes to the definition of Subscriber, as the service
+/// does: each as an `ExtendedProperty`, and as a child object `Attributes` with its
+/// substitution string.
+// Limitation: the service also gives each attribute its integer ID, which the emulator's
+// profile attributes do not have, and their Label, Description and MaxLength, which it
+// does not keep.
+fn add_profile_attributes(state: &State, definition: &mut ObjectDefinition) {
+    if state.profile_attributes.is_empty() {
+        return;
+    }
+    let mut extended = Vec::with_capacity(state.profile_attributes.len());
+    for (index, attribute) in state.profile_attributes.iter().enumerate() {
+        let property_type = PropertyType::from(attribute.property_type.as_str());
+        let data_type = attribute_data_type(&property_type).to_owned();
+        extended.push(AnyPropertyDefinition::from(PropertyDefinition {
+            partner_key: Some(Nillable::Nil),
+            object_id: Some(Nillable::Nil),
+            name: Some(attribute.name.clone()),
+            data_type: Some(data_type.clone()),
+            property_type: Some(property_type),
+            is_account_property: Some(false),
+            is_required: Some(false),
+            is_viewable: Some(true),
+            is_editable: Some(true),
+            is_restricted_picklist: Some(false),
+            is_send_time: Some(false),
+            display_order: i32::try_from(index + 1).ok(),
+            ..PropertyDefinition::default()
+        }));
+        let substitution = AnyApiProperty::from(ApiProperty {
+            name: "SubstitutionString".to_owned(),
+            value: format!("%%{}%%", attribute.name),
+            ..ApiProperty::default()
+        });
+        definition.child_objects.push(ObjectDefinition {
+            name: Some("Attributes".to_owned()),
+            properties: vec![AnyPropertyDefinition::from(PropertyDefinition {
+                partner_key: Some(Nillable::Nil),
+                object_id: Some(Nillable::Nil),
+                name: Some(attribute.name.clone()),
+                data_type: Some(data_type),
+                markups: vec![substitution],
+                ..PropertyDefinition::default()
+            })],
+            ..ObjectDefinition::default()
+        });
+    }
+    definition.extended_properties = Some(ObjectDefinitionExtendedProperties {
+        extended_property: extended,
+        ..ObjectDefinitionExtendedProperties::default()
+    });
+}
+
+/// Serves Describe for every object type Retrieve serves, for `DataExtensionObject`, and
+/// for the rows of each data extension as `DataExtensionObject[NAME]`.
 pub(crate) fn describe(
     state: &mut State,
     request: DefinitionRequestMsg,

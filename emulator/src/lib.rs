@@ -15,7 +15,8 @@
 //! ```
 //!
 //! Tracking events beyond the SentEvent come from a scenario per address, or a seeded
-//! random one, and faults are injected per operation:
+//! random one, and faults are injected per operation, optionally only for requests about
+//! one object type:
 //!
 //! ```no_run
 //! # async fn run() -> std::io::Result<()> {
@@ -24,11 +25,14 @@
 //! use sfmc_emulator::{Config, Emulator, FaultKind, FaultRule, ScenarioEvent, ScenarioEventKind};
 //!
 //! let opened = ScenarioEvent::new(ScenarioEventKind::Open, Duration::from_secs(90));
+//! let denied = FaultKind::OverallStatus("Error: API Permission Failed.".to_owned());
 //! let config = Config::default()
 //!     .account("api-user", "pa55word")
 //!     .scenario("reader@example.com", vec![opened])
 //!     // The first Retrieve gets the `Rate Limited` fault, later ones succeed.
-//!     .fault("Retrieve", FaultRule::new(FaultKind::RateLimited).max_count(1));
+//!     .fault("Retrieve", FaultRule::new(FaultKind::RateLimited).max_count(1))
+//!     // Every Retrieve of UnsubEvent fails as it does for an account without the permission.
+//!     .fault("Retrieve", FaultRule::new(denied).object_type("UnsubEvent"));
 //! let emulator = Emulator::start(config).await?;
 //! # Ok(()) }
 //! ```
@@ -64,7 +68,7 @@ pub use config::{
     Config, OAuthClient, SEND_LOG_TEMPLATE_OBJECT_ID, TRIGGERED_SEND_TEMPLATE_OBJECT_ID,
     UsernameAccount,
 };
-pub use faults::{FaultKind, FaultRule, OperationFaults};
+pub use faults::{FaultKind, FaultRule, OPERATIONS, OperationFaults};
 pub use retrieve::TOLERANCE_CHECK_ELEMENT;
 pub use tracking::{ScenarioEvent, ScenarioEventKind};
 

@@ -1,4 +1,5 @@
-//! Faults on demand, and how the runtime client's retries meet each of them.
+//! Faults on demand, for every request of an operation or for one object type, and how the
+//! runtime client's retries meet each of them.
 
 mod support;
 
@@ -7,9 +8,12 @@ use std::time::Duration;
 use sfmc_emulator::{Config, Emulator, FaultKind, FaultRule};
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
-    AnyApiObject, CreateRequest, DataExtension, PartnerApi, RetrieveRequest, RetrieveRequestMsg,
+    AnyApiObject, ArrayOfObjectDefinitionRequest, CreateRequest, DataExtension,
+    DefinitionRequestMsg, ObjectDefinitionRequest, PartnerApi, RetrieveRequest, RetrieveRequestMsg,
+    Subscriber,
 };
 use sfmc_runtime::client::{Client, Error, RetryPolicy, TransportErrorKind, UsernameToken};
+use sfmc_runtime::xml::Nillable;
 use support::post_soap11;
 
 async fn start(config: Config) -> Emulator {
@@ -263,4 +267,142 @@ async fn share_zero_never_fires() {
         let response = client.retrieve(&list_data_extensions()).await.unwrap();
         assert_eq!(response.overall_status, "OK");
     }
+}
+
+fn permission_failed() -> FaultKind {
+    FaultKind::OverallStatus("Error: API Permission Failed.".to_owned())
+}
+
+fn retrieve_of(object_type: &str, property: &str) -> RetrieveRequestMsg {
+    RetrieveRequestMsg {
+        retrieve_request: RetrieveRequest {
+            object_type: object_type.to_owned(),
+            properties: vec![property.to_owned()],
+            ..RetrieveRequest::default()
+        },
+        ..RetrieveRequestMsg::default()
+    }
+}
+
+#[tokio::test]
+async fn overall_status_for_one_object_type() {
+    let rule = FaultRule::new(permission_failed()).object_type("UnsubEvent");
+    let config = Config::default().fault("Retrieve", rule);
+    let emulator = start(config).await;
+    let client = client(&emulator, RetryPolicy::none());
+
+    let denied = client
+        .retrieve(&retrieve_of("UnsubEvent", "SendID"))
+        .await
+        .unwrap();
+    assert_eq!(denied.overall_status, "Error: API Permission Failed.");
+    assert!(denied.results.is_empty());
+    assert!(denied.request_id.is_some());
+    let error = client
+        .retrieve_checked(&retrieve_of("UnsubEvent", "SendID"))
+        .await
+        .expect_err("the checked retrieve should fail");
+    let message = error.to_string();
+    assert_eq!(
+        message.split(" (RequestID ").next(),
+        Some("Retrieve failed: API Permission Failed."),
+        "{message}"
+    );
+    assert!(!error.is_retryable(), "{error:?}");
+
+    // Other object types are served as usual.
+    let sent = client
+        .retrieve(&retrieve_of("SentEvent", "SendID"))
+        .await
+        .unwrap();
+    assert_eq!(sent.overall_status, "OK");
+    assert_eq!(data_extension_count(&client).await, 0);
+}
+
+#[tokio::test]
+async fn overall_status_shape() {
+    let config = Config::default().fault("*", FaultRule::new(permission_failed()));
+    let emulator = start(config).await;
+    let body = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body><RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>UnsubEvent</ObjectType><Properties>SendID</Properties></RetrieveRequest></RetrieveRequestMsg></soap:Body></soap:Envelope>"#;
+    let answer = post_soap11(&emulator.soap_url(), "Retrieve", body.to_owned()).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains(
+            "<soap:Body><RetrieveResponseMsg xmlns=\"http://exacttarget.com/wsdl/partnerAPI\"><OverallStatus>Error: API Permission Failed.</OverallStatus><RequestID>"
+        ),
+        "{}",
+        answer.body
+    );
+    assert!(!answer.body.contains("<Results"), "{}", answer.body);
+}
+
+#[tokio::test]
+async fn overall_status_create_not_applied() {
+    let status = FaultKind::OverallStatus("Error: The account is locked.".to_owned());
+    let config = Config::default().fault("Create", FaultRule::new(status).max_count(1));
+    let emulator = start(config).await;
+    let client = client(&emulator, RetryPolicy::none());
+    let response = client.create(&create_data_extension("Log")).await.unwrap();
+    assert_eq!(response.overall_status, "Error: The account is locked.");
+    assert!(response.results.is_empty());
+    assert_eq!(data_extension_count(&client).await, 0);
+
+    let response = client.create(&create_data_extension("Log")).await.unwrap();
+    assert_eq!(response.overall_status, "OK");
+    assert_eq!(data_extension_count(&client).await, 1);
+}
+
+#[tokio::test]
+async fn overall_status_never_on_describe() {
+    let config = Config::default().fault("Describe", FaultRule::new(permission_failed()));
+    let emulator = start(config).await;
+    let request = DefinitionRequestMsg {
+        describe_requests: Some(ArrayOfObjectDefinitionRequest {
+            object_definition_request: vec![Nillable::Value(ObjectDefinitionRequest {
+                object_type: Some("SentEvent".to_owned()),
+                ..ObjectDefinitionRequest::default()
+            })],
+            ..ArrayOfObjectDefinitionRequest::default()
+        }),
+        ..DefinitionRequestMsg::default()
+    };
+    let response = client(&emulator, RetryPolicy::none())
+        .describe(&request)
+        .await
+        .expect("Describe has no OverallStatus, so the rule should not fire");
+    assert_eq!(
+        response.object_definition[0].object_type.as_deref(),
+        Some("SentEvent")
+    );
+}
+
+#[tokio::test]
+async fn rule_for_object_type_of_create() {
+    let rule = FaultRule::new(FaultKind::RateLimited).object_type("Subscriber");
+    let config = Config::default().fault("Create", rule);
+    let emulator = start(config).await;
+    let client = client(&emulator, RetryPolicy::none());
+    let response = client
+        .create(&create_data_extension("Log"))
+        .await
+        .expect("a DataExtension create should pass");
+    assert_eq!(response.overall_status, "OK");
+
+    let mixed = CreateRequest {
+        objects: vec![
+            create_data_extension("Other").objects.remove(0),
+            AnyApiObject::from(Subscriber {
+                email_address: Some("ann@example.com".to_owned()),
+                subscriber_key: Some("ann".to_owned()),
+                ..Subscriber::default()
+            }),
+        ],
+        ..CreateRequest::default()
+    };
+    let error = client
+        .create(&mixed)
+        .await
+        .expect_err("a create with a Subscriber among its objects should be rate limited");
+    assert_eq!(error.error_code(), Some(17));
+    assert_eq!(data_extension_count(&client).await, 1);
 }

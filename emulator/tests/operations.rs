@@ -1,5 +1,6 @@
-//! Delete, row Update and Delete, Subscriber, Describe, VersionInfo, GetSystemStatus,
-//! RetrieveAllSinceLastBatch, the tolerance check and missing required elements.
+//! Delete, row Update and Delete, Subscriber, Describe (profile attributes and data
+//! extension rows among it), VersionInfo, GetSystemStatus, RetrieveAllSinceLastBatch, the
+//! tolerance check and missing required elements, nested ones among them.
 
 mod support;
 
@@ -7,11 +8,13 @@ use sfmc_emulator::{Config, Emulator, TOLERANCE_CHECK_ELEMENT};
 use sfmc_partner_api::{
     AnyApiObject, AnyApiProperty, AnyCreateResult, AnyDeleteResult, AnyFilterPart,
     AnyPropertyDefinition, AnyUpdateResult, ApiProperty, ArrayOfObjectDefinitionRequest,
-    CreateRequest, DataExtension, DataExtensionField, DataExtensionFields, DataExtensionObject,
-    DataExtensionObjectKeys, DefinitionRequestMsg, DeleteRequest, ObjectDefinitionRequest,
-    ObjectExtensionProperties, PartnerApi, RetrieveRequest, RetrieveRequestMsg, SimpleFilterPart,
-    SimpleOperators, Subscriber, SystemStatusRequestMsg, SystemStatusType, TriggeredSend,
-    TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, VersionInfoRequestMsg,
+    ConfigureRequestMsg, ConfigureRequestMsgConfigurations, CreateRequest, DataExtension,
+    DataExtensionField, DataExtensionFields, DataExtensionObject, DataExtensionObjectKeys,
+    DefinitionRequestMsg, DeleteRequest, ObjectDefinitionRequest, ObjectExtensionProperties,
+    PartnerApi, PropertyDefinition, PropertyType, RetrieveRequest, RetrieveRequestMsg,
+    RetrieveResponseMsg, SimpleFilterPart, SimpleOperators, Subscriber, SystemStatusRequestMsg,
+    SystemStatusType, TriggeredSend, TriggeredSendDefinition, TriggeredSendStatusEnum,
+    UpdateRequest, VersionInfoRequestMsg,
 };
 use sfmc_runtime::client::{Client, RetryPolicy, UsernameToken};
 use sfmc_runtime::xml::Nillable;
@@ -502,16 +505,6 @@ async fn missing_required_element_faults() {
     };
     let cases = [
         (
-            "Create",
-            r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Objects xsi:type="DataExtension"><Name>x</Name></Objects></CreateRequest>"#,
-            "The element Options of CreateRequest is missing.",
-        ),
-        (
-            "Delete",
-            r#"<DeleteRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Objects xsi:type="DataExtension"><Name>x</Name></Objects></DeleteRequest>"#,
-            "The element Options of DeleteRequest is missing.",
-        ),
-        (
             "Retrieve",
             r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"/>"#,
             "The element RetrieveRequest of RetrieveRequestMsg is missing.",
@@ -527,4 +520,289 @@ async fn missing_required_element_faults() {
         );
         assert!(answer.body.contains(message), "{action}: {}", answer.body);
     }
+}
+
+/// The WSDL requires Options in a Create, but working clients leave it out, and the service
+/// accepts that.
+#[tokio::test]
+async fn create_without_options_accepted() {
+    let (emulator, _client) = start(Config::default()).await;
+    let body = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body><CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Objects xsi:type="Subscriber"><EmailAddress>o@example.com</EmailAddress><SubscriberKey>o@example.com</SubscriberKey></Objects></CreateRequest></soap:Body></soap:Envelope>"#;
+    let answer = post_soap11(&emulator.soap_url(), "Create", body.to_owned()).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains("<StatusCode>OK</StatusCode>"),
+        "{}",
+        answer.body
+    );
+    assert!(
+        answer.body.contains("<OverallStatus>OK</OverallStatus>"),
+        "{}",
+        answer.body
+    );
+}
+
+/// Creates the profile attributes `attributes`, given as name and PropertyType, through
+/// Configure.
+async fn profile_attributes(client: &Client, attributes: &[(&str, PropertyType)]) {
+    let request = ConfigureRequestMsg {
+        action: Some("Create".to_owned()),
+        configurations: Some(ConfigureRequestMsgConfigurations {
+            configuration: attributes
+                .iter()
+                .map(|(name, property_type)| {
+                    AnyApiObject::from(PropertyDefinition {
+                        name: Some((*name).to_owned()),
+                        property_type: Some(property_type.clone()),
+                        ..PropertyDefinition::default()
+                    })
+                })
+                .collect(),
+            ..ConfigureRequestMsgConfigurations::default()
+        }),
+        ..ConfigureRequestMsg::default()
+    };
+    let response = client.configure(&request).await.unwrap();
+    assert_eq!(response.overall_status, "OK", "{response:?}");
+}
+
+fn property_definition(property: &AnyPropertyDefinition) -> &PropertyDefinition {
+    match property {
+        AnyPropertyDefinition::PropertyDefinition(property) => property,
+        other => panic!("expected a PropertyDefinition, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn describe_subscriber_profile_attributes() {
+    let (emulator, client) = start(Config::default()).await;
+    let response = client
+        .describe(&describe_request("Subscriber"))
+        .await
+        .unwrap();
+    let definition = &response.object_definition[0];
+    assert_eq!(definition.extended_properties, None);
+    assert!(definition.child_objects.is_empty());
+
+    profile_attributes(
+        &client,
+        &[
+            ("UniqueID", PropertyType::String),
+            ("Loyalty Points", PropertyType::Double),
+        ],
+    )
+    .await;
+    let response = client
+        .describe(&describe_request("Subscriber"))
+        .await
+        .unwrap();
+    let definition = &response.object_definition[0];
+    let extended = &definition
+        .extended_properties
+        .as_ref()
+        .expect("an ExtendedProperties element")
+        .extended_property;
+    let expected = [
+        ("UniqueID", "text", PropertyType::String, 1),
+        ("Loyalty Points", "decimal", PropertyType::Double, 2),
+    ];
+    assert_eq!(extended.len(), expected.len());
+    for (property, (name, data_type, property_type, order)) in extended.iter().zip(expected) {
+        let property = property_definition(property);
+        assert_eq!(property.name.as_deref(), Some(name));
+        assert_eq!(property.data_type.as_deref(), Some(data_type));
+        assert_eq!(property.property_type, Some(property_type));
+        assert_eq!(property.display_order, Some(order));
+        assert_eq!(property.is_account_property, Some(false));
+        assert_eq!(property.is_required, Some(false));
+        assert_eq!(property.is_viewable, Some(true));
+        assert_eq!(property.is_editable, Some(true));
+        assert_eq!(property.partner_key, Some(Nillable::Nil));
+    }
+
+    let children: Vec<(&str, &str, &str)> = definition
+        .child_objects
+        .iter()
+        .map(|child| {
+            let property = property_definition(&child.properties[0]);
+            let AnyApiProperty::ApiProperty(markup) = &property.markups[0] else {
+                panic!("expected an APIProperty, got {:?}", property.markups[0]);
+            };
+            assert_eq!(markup.name, "SubstitutionString");
+            (
+                child.name.as_deref().unwrap(),
+                property.name.as_deref().unwrap(),
+                markup.value.as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        children,
+        [
+            ("Attributes", "UniqueID", "%%UniqueID%%"),
+            ("Attributes", "Loyalty Points", "%%Loyalty Points%%")
+        ]
+    );
+
+    // On the wire the attributes follow the Properties, as in the service's response.
+    let body = r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body><DefinitionRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><DescribeRequests><ObjectDefinitionRequest><ObjectType>Subscriber</ObjectType></ObjectDefinitionRequest></DescribeRequests></DefinitionRequestMsg></soap:Body></soap:Envelope>"#;
+    let answer = post_soap11(&emulator.soap_url(), "Describe", body.to_owned()).await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    assert!(
+        answer.body.contains(
+            r#"</Properties><ExtendedProperties><ExtendedProperty xsi:type="PropertyDefinition"><PartnerKey xsi:nil="true"/><ObjectID xsi:nil="true"/><Name>UniqueID</Name><DataType>text</DataType><PropertyType>string</PropertyType><IsAccountProperty>false</IsAccountProperty>"#
+        ),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn describe_data_extension_rows() {
+    let (_emulator, client) = start(Config::default()).await;
+    orders(&client, true).await;
+
+    let response = client
+        .describe(&describe_request("DataExtensionObject[Orders]"))
+        .await
+        .unwrap();
+    let definition = &response.object_definition[0];
+    assert_eq!(
+        definition.object_type.as_deref(),
+        Some("DataExtensionObject[Orders]")
+    );
+    assert_eq!(definition.is_retrievable, Some(true));
+    assert_eq!(definition.is_creatable, Some(true));
+    assert_eq!(definition.is_updatable, Some(true));
+    let columns: Vec<(&str, &str, Option<bool>)> = definition
+        .properties
+        .iter()
+        .map(property_definition)
+        .map(|column| {
+            (
+                column.name.as_deref().unwrap(),
+                column.data_type.as_deref().unwrap(),
+                column.is_required,
+            )
+        })
+        .collect();
+    assert_eq!(
+        columns,
+        [
+            ("OrderID", "Text", Some(true)),
+            ("Status", "Text", Some(false))
+        ]
+    );
+
+    let response = client
+        .describe(&describe_request("DataExtensionObject"))
+        .await
+        .unwrap();
+    let definition = &response.object_definition[0];
+    assert_eq!(definition.is_retrievable, Some(false));
+    let names: Vec<&str> = definition
+        .properties
+        .iter()
+        .map(|property| property_definition(property).name.as_deref().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["ObjectID", "CustomerKey", "Name", "Properties", "Keys"]
+    );
+
+    let error = client
+        .describe(&describe_request("DataExtensionObject[Returns]"))
+        .await
+        .expect_err("an unknown data extension should fail");
+    let fault = error.fault().expect("a SOAP fault");
+    assert_eq!(
+        fault.message,
+        "The data extension 'Returns' does not exist."
+    );
+    assert_eq!(fault.api_fault.as_ref().map(|detail| detail.code), Some(2));
+}
+
+/// Wraps `body` in a SOAP 1.1 envelope with the test account's UsernameToken.
+fn authenticated_envelope(body: &str) -> String {
+    format!(
+        r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body>{body}</soap:Body></soap:Envelope>"#
+    )
+}
+
+#[tokio::test]
+async fn missing_nested_element_faults() {
+    let (emulator, _client) = start(Config::default()).await;
+    let send = |subscriber: &str| {
+        format!(
+            r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="TriggeredSend"><TriggeredSendDefinition><CustomerKey>welcome</CustomerKey></TriggeredSendDefinition><Subscribers><EmailAddress>a@example.com</EmailAddress><SubscriberKey>a</SubscriberKey></Subscribers><Subscribers>{subscriber}</Subscribers></Objects></CreateRequest>"#
+        )
+    };
+    let cases = [
+        (
+            "Create",
+            send("<EmailAddress>b@example.com</EmailAddress><Attributes><Name>UniqueID</Name><Value>u-1</Value></Attributes><Attributes><Name>Tier</Name></Attributes>"),
+            "The element Value of Objects[1]/Subscribers[2]/Attributes[2] is missing.",
+        ),
+        (
+            "Create",
+            r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="TriggeredSend"><Subscribers><EmailAddress>a@example.com</EmailAddress></Subscribers></Objects></CreateRequest>"#.to_owned(),
+            "The element TriggeredSendDefinition of Objects[1] is missing.",
+        ),
+        (
+            "Create",
+            r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Properties><Property><Name>OrderID</Name><Value>A-1</Value></Property></Properties></Objects><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Properties><Property><Value>A-2</Value></Property></Properties></Objects></CreateRequest>"#.to_owned(),
+            "The element Name of Objects[2]/Properties/Property[1] is missing.",
+        ),
+        (
+            "Delete",
+            r#"<DeleteRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Keys><Key><Name>OrderID</Name></Key></Keys></Objects></DeleteRequest>"#.to_owned(),
+            "The element Value of Objects[1]/Keys/Key[1] is missing.",
+        ),
+        (
+            "Update",
+            r#"<UpdateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options><SaveOptions><SaveOption><PropertyName>*</PropertyName></SaveOption></SaveOptions></Options><Objects xsi:type="DataExtension"><CustomerKey>Orders</CustomerKey></Objects></UpdateRequest>"#.to_owned(),
+            "The element SaveAction of Options/SaveOptions/SaveOption[1] is missing.",
+        ),
+        (
+            "Retrieve",
+            r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>SentEvent</ObjectType><Properties>SendID</Properties><Filter xsi:type="ComplexFilterPart"><LeftOperand xsi:type="SimpleFilterPart"><Property>SendID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></LeftOperand><LogicalOperator>AND</LogicalOperator><RightOperand xsi:type="ComplexFilterPart"><LeftOperand xsi:type="SimpleFilterPart"><Property>BatchID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></LeftOperand><LogicalOperator>AND</LogicalOperator><RightOperand xsi:type="SimpleFilterPart"><Property>SubscriberID</Property><Value>7</Value></RightOperand></RightOperand></Filter></RetrieveRequest></RetrieveRequestMsg>"#.to_owned(),
+            "The element SimpleOperator of RetrieveRequest/Filter/RightOperand/RightOperand is missing.",
+        ),
+        (
+            "Retrieve",
+            r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>SentEvent</ObjectType><Properties>SendID</Properties><Filter xsi:type="ComplexFilterPart"><LogicalOperator>OR</LogicalOperator><RightOperand xsi:type="SimpleFilterPart"><Property>SendID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></RightOperand></Filter></RetrieveRequest></RetrieveRequestMsg>"#.to_owned(),
+            "The element LeftOperand of RetrieveRequest/Filter is missing.",
+        ),
+    ];
+    for (action, inner, message) in cases {
+        let answer =
+            post_soap11(&emulator.soap_url(), action, authenticated_envelope(&inner)).await;
+        assert_eq!(answer.status, 500, "{action}: {}", answer.body);
+        let expected = format!(
+            "<faultcode>soap:Client</faultcode><faultstring>Server was unable to read request. ---&gt; There is an error in the XML document. ---&gt; {message}</faultstring>"
+        );
+        assert!(
+            answer.body.contains(&expected),
+            "{action}: expected {expected} in {}",
+            answer.body
+        );
+    }
+}
+
+#[tokio::test]
+async fn continuation_without_object_type() {
+    let (emulator, _client) = start(Config::default()).await;
+    let inner = r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ContinueRequest>no-such-request</ContinueRequest></RetrieveRequest></RetrieveRequestMsg>"#;
+    let answer = post_soap11(
+        &emulator.soap_url(),
+        "Retrieve",
+        authenticated_envelope(inner),
+    )
+    .await;
+    assert_eq!(answer.status, 200, "{}", answer.body);
+    let response: RetrieveResponseMsg = support::body(&answer.body);
+    assert_eq!(
+        response.overall_status,
+        "Error: The ContinueRequest 'no-such-request' does not name a retrieve with more data."
+    );
 }
