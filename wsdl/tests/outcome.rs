@@ -111,7 +111,7 @@ async fn retrieve_error_status() {
     assert_eq!(
         error.to_string(),
         "Retrieve failed: Unable to find a handler for object type: DeliveryProfile. Object \
-         types are case-sensitive, check spelling., RequestID req-7"
+         types are case-sensitive, check spelling. (RequestID req-7)"
     );
     assert_eq!(server.requests_to(SOAP_PATH).len(), 1);
 }
@@ -231,7 +231,7 @@ async fn create_one_failed_of_three() {
     assert!(!error.is_retryable());
     assert_eq!(
         error.to_string(),
-        "Create failed: Has Errors, RequestID req-c; object 1: Error The subscriber is already \
+        "Create failed: Has Errors (RequestID req-c); object 1: Error The subscriber is already \
          on the list (error code 12014)"
     );
     assert_eq!(server.requests_to(SOAP_PATH).len(), 1);
@@ -341,7 +341,7 @@ async fn configure_failed_result() {
         .unwrap_err();
     assert_eq!(
         error.to_string(),
-        "Configure failed: Error (One or more results failed), RequestID req-g; object 0: \
+        "Configure failed: Error (One or more results failed) (RequestID req-g); object 0: \
          Error Property already exists (error code 1)"
     );
     assert_eq!(error.error_code(), Some(1));

@@ -115,7 +115,7 @@ impl fmt::Display for ServiceError {
             write!(f, " ({message})")?;
         }
         if let Some(request_id) = &self.request_id {
-            write!(f, ", RequestID {request_id}")?;
+            write!(f, " (RequestID {request_id})")?;
         }
         for result in self.results.iter().take(DISPLAYED_RESULTS) {
             write!(f, "; {result}")?;
@@ -219,7 +219,7 @@ mod tests {
             .collect();
         assert_eq!(
             error.to_string(),
-            "Create failed: Error, RequestID r-9; \
+            "Create failed: Error (RequestID r-9); \
              object 0: Error Name already exists (error code 1); \
              object 1: Error Name already exists (error code 1); \
              object 2: Error Name already exists (error code 1); \
