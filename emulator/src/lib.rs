@@ -51,6 +51,7 @@ mod filter;
 mod objects;
 mod operations;
 mod persist;
+mod required;
 mod retrieve;
 mod rows;
 mod server;
