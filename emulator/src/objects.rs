@@ -643,9 +643,14 @@ pub(crate) fn upsert_subscriber(
         .iter_mut()
         .find(|subscriber| subscriber.subscriber_key == subscriber_key)
     {
+        let mut changed = existing.email_address != email_address;
         existing.email_address = email_address.to_owned();
         for (name, value) in attributes {
-            existing.attributes.insert(name.clone(), value.clone());
+            let previous = existing.attributes.insert(name.clone(), value.clone());
+            changed |= previous.as_ref() != Some(value);
+        }
+        if changed {
+            existing.modified = now;
         }
         return existing.id;
     }
@@ -665,6 +670,7 @@ pub(crate) fn upsert_subscriber(
         email_address: email_address.to_owned(),
         attributes: attributes.iter().cloned().collect(),
         created: now,
+        modified: now,
     });
     id
 }
@@ -719,6 +725,7 @@ fn new_column(
         is_required: field.is_required.unwrap_or(false),
         is_primary_key: field.is_primary_key.unwrap_or(false),
         default_value: field.default_value.clone(),
+        modified: clock::now_millis(),
     })
 }
 
@@ -774,6 +781,7 @@ fn create_data_extension(
                     is_required: false,
                     is_primary_key: false,
                     default_value: None,
+                    modified: clock::now_millis(),
                 });
             }
             Some(id.to_ascii_lowercase())
@@ -798,13 +806,15 @@ fn create_data_extension(
         columns.push(column);
     }
     let object_id = state.ids.guid();
+    let now = clock::now_millis();
     state.data_extensions.push(DataExtensionRecord {
         object_id: object_id.clone(),
         customer_key: customer_key.clone(),
         name: name.to_owned(),
         description: data_extension.description.clone(),
         template_object_id,
-        created: clock::now_millis(),
+        created: now,
+        modified: now,
         columns,
         rows: Vec::new(),
     });
@@ -872,6 +882,7 @@ fn update_data_extension(
                 if let Some(required) = field.is_required {
                     column.is_required = required;
                 }
+                column.modified = clock::now_millis();
             }
             None => {
                 let column = new_column(state, field)?;
@@ -902,6 +913,7 @@ fn update_data_extension(
     if let Some(description) = &data_extension.description {
         record.description = Some(description.clone());
     }
+    record.modified = clock::now_millis();
     Ok(AnyApiObject::from(data_extension))
 }
 

@@ -124,10 +124,13 @@ pub(crate) fn update_row(
         };
         updates.push((column.name.clone(), value.clone()));
     }
-    let values = &mut record.rows[row_index].values;
+    let stored = &mut record.rows[row_index];
     for (name, value) in updates {
-        values.insert(name, value);
+        stored.values.insert(name, value);
     }
+    // A row still waiting for the send log delay stays hidden until its time, and a
+    // retrievable one counts as changed now.
+    stored.visible_at = stored.visible_at.max(clock::now_millis());
     Ok(AnyApiObject::from(row))
 }
 

@@ -73,12 +73,19 @@ pub(crate) struct Column {
     pub(crate) is_required: bool,
     pub(crate) is_primary_key: bool,
     pub(crate) default_value: Option<String>,
+    /// When the column was added or last changed, in milliseconds since the epoch. It is 0
+    /// in state files written before columns recorded it.
+    #[serde(default)]
+    pub(crate) modified: i64,
 }
 
 /// One row of a data extension, with the time it becomes retrievable.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct Row {
     pub(crate) values: BTreeMap<String, String>,
+    /// When the row becomes retrievable, in milliseconds since the epoch. An update of a
+    /// retrievable row moves it to the time of the update, so that it is also the row's
+    /// change time for `RetrieveAllSinceLastBatch`.
     pub(crate) visible_at: i64,
 }
 
@@ -91,6 +98,10 @@ pub(crate) struct DataExtensionRecord {
     pub(crate) description: Option<String>,
     pub(crate) template_object_id: Option<String>,
     pub(crate) created: i64,
+    /// When the data extension was added or last updated, in milliseconds since the epoch.
+    /// It is 0 in state files written before it was recorded.
+    #[serde(default)]
+    pub(crate) modified: i64,
     pub(crate) columns: Vec<Column>,
     pub(crate) rows: Vec<Row>,
 }
@@ -155,6 +166,10 @@ pub(crate) struct SubscriberRecord {
     pub(crate) email_address: String,
     pub(crate) attributes: BTreeMap<String, String>,
     pub(crate) created: i64,
+    /// When the subscriber was added, or a send last changed its address or attributes, in
+    /// milliseconds since the epoch. It is 0 in state files written before it was recorded.
+    #[serde(default)]
+    pub(crate) modified: i64,
 }
 
 /// A tracking event; the properties are those of the event's retrieve.
@@ -188,6 +203,9 @@ pub(crate) struct State {
     /// `RetrieveAllSinceLastBatch` returned rows, keyed by its object type, properties and
     /// filter.
     pub(crate) last_batches: BTreeMap<String, i64>,
+    /// The start of the window that the latest such retrieve covered, under the same keys,
+    /// for `RepeatLastResult`. The state file does not keep it.
+    pub(crate) batch_starts: BTreeMap<String, i64>,
 }
 
 impl State {
@@ -208,6 +226,7 @@ impl State {
             continuations: BTreeMap::new(),
             all_subscribers_list_id,
             last_batches: BTreeMap::new(),
+            batch_starts: BTreeMap::new(),
         }
     }
 }
