@@ -4,12 +4,13 @@
 
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
-    AnyApiObject, ConfigureRequestMsg, ConfigureRequestMsgConfigurations, CreateRequest,
-    DataExtension, DataExtensionField, DataExtensionFieldType, DataExtensionFields,
-    DataExtensionTemplate, Email, PropertyDefinition, PropertyType, SendClassification,
-    TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, filter,
+    AnyApiObject, AnyPropertyDefinition, ArrayOfObjectDefinitionRequest, ConfigureRequestMsg,
+    ConfigureRequestMsgConfigurations, CreateRequest, DataExtension, DataExtensionField,
+    DataExtensionFieldType, DataExtensionFields, DataExtensionTemplate, DefinitionRequestMsg,
+    Email, ObjectDefinitionRequest, PartnerApi as _, PropertyDefinition, PropertyType,
+    SendClassification, TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest, filter,
 };
-use sfmc_runtime::client::Client;
+use sfmc_runtime::client::{Client, Error as ClientError};
 use sfmc_runtime::xml::Nillable;
 
 use crate::error::Failure;
@@ -122,11 +123,22 @@ fn describe(outcome: &Outcome) -> String {
     }
 }
 
-/// Creates the profile attribute, and counts the service's "already exists" error as found.
+/// Makes sure the profile attribute exists: Describe of Subscriber lists the account's
+/// profile attributes, and an attribute it does not list is created. A Create that fails
+/// because the name exists counts as found too, since Describe may lag behind a Create.
 async fn ensure_attribute(client: &Client, objects: &Objects) -> Result<Outcome, Failure> {
-    // Limitation: the attribute is checked by creating it, because the emulator does not
-    // serve a retrieve of profile attributes (the service lists them through Describe of
-    // Subscriber). The create of an existing attribute changes nothing.
+    match profile_attributes(client).await {
+        Ok(names)
+            if names
+                .iter()
+                .any(|name| name.eq_ignore_ascii_case(&objects.attribute)) =>
+        {
+            return Ok(Outcome::Found);
+        }
+        // Describe is only a shortcut here. When it fails, or does not list the attribute,
+        // the Create below settles it, and reports its own error if it fails too.
+        Ok(_) | Err(_) => {}
+    }
     let definition = PropertyDefinition {
         name: Some(objects.attribute.clone()),
         property_type: Some(PropertyType::String),
@@ -150,6 +162,33 @@ async fn ensure_attribute(client: &Client, objects: &Objects) -> Result<Outcome,
         )
         .hint("the API user needs permission to manage profile attributes")),
     }
+}
+
+/// Returns the names of the account's profile attributes, from the extended properties
+/// of Describe of Subscriber.
+async fn profile_attributes(client: &Client) -> Result<Vec<String>, ClientError> {
+    let request = DefinitionRequestMsg {
+        describe_requests: Some(ArrayOfObjectDefinitionRequest {
+            object_definition_request: vec![Nillable::Value(ObjectDefinitionRequest {
+                object_type: Some("Subscriber".to_owned()),
+                ..Default::default()
+            })],
+            ..Default::default()
+        }),
+        ..Default::default()
+    };
+    let response = client.describe(&request).await?;
+    let names = response
+        .object_definition
+        .iter()
+        .filter_map(|definition| definition.extended_properties.as_ref())
+        .flat_map(|extended| &extended.extended_property)
+        .filter_map(|property| match property {
+            AnyPropertyDefinition::PropertyDefinition(property) => property.name.clone(),
+            _ => None,
+        })
+        .collect();
+    Ok(names)
 }
 
 /// Makes sure the send log exists with the UniqueID column, and returns its subscriber

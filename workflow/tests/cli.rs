@@ -9,7 +9,7 @@ use support::{
 
 use std::time::Duration;
 
-use sfmc_emulator::Emulator;
+use sfmc_emulator::{Emulator, FaultKind, FaultRule};
 use sfmc_partner_api::outcome::CheckedApi as _;
 use sfmc_partner_api::{
     AnyApiObject, ConfigureRequestMsg, ConfigureRequestMsgConfigurations, CreateRequest,
@@ -110,6 +110,27 @@ async fn setup_twice_changes_nothing() {
     assert_eq!(second.stdout, SETUP_FOUND);
 }
 
+/// The second setup finds the profile attribute through Describe of Subscriber, so it never
+/// sends the Configure that creates one: here every Configure is dropped.
+#[tokio::test(flavor = "multi_thread")]
+async fn setup_finds_attribute_by_describe() {
+    let folder = std::env::temp_dir().join(format!("sfmc-track-describe-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).unwrap();
+    let state = folder.join("state.json");
+    let emulator = start(config().state_file(&state)).await;
+    let first = sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
+    assert_eq!(first.stdout, SETUP_CREATED, "{first:?}");
+    emulator.stop().await;
+
+    let dropped = FaultRule::new(FaultKind::DropConnection);
+    let emulator = start(config().state_file(&state).fault("Configure", dropped)).await;
+    let second = sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
+    assert_eq!(second.code, 0, "{second:?}");
+    assert_eq!(second.stdout, SETUP_FOUND);
+    emulator.stop().await;
+    std::fs::remove_dir_all(&folder).unwrap();
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn setup_publish_refreshes() {
     let emulator = start(config()).await;
@@ -176,7 +197,7 @@ async fn setup_unknown_email_fails() {
         "{}",
         run.stderr
     );
-    assert!(run.stderr.contains(", RequestID "), "{}", run.stderr);
+    assert!(run.stderr.contains(" (RequestID "), "{}", run.stderr);
     assert!(
         run.stderr
             .contains("  hint: check that the email ID and the send classification key exist\n"),
@@ -653,16 +674,32 @@ async fn demo_runs_offline() {
         ("open", "Open"),
         ("click", "Click"),
     ];
+    // The demo's emulator is not reachable from here, so the IDs of its one send are taken
+    // from the first row, and every row must carry the same ones.
+    let first: Vec<&str> = lines[11].split(',').collect();
+    let (job_id, subscriber_id) = (first[3], first[5]);
+    assert!(job_id.parse::<u32>().is_ok(), "JobID {job_id}");
+    assert!(
+        subscriber_id.parse::<u32>().is_ok(),
+        "SubscriberID {subscriber_id}"
+    );
     for (line, (event, event_type)) in lines[11..].iter().zip(expected) {
         let fields: Vec<&str> = line.split(',').collect();
         assert_eq!(fields[..2], ["demo-1", event], "{line}");
         assert!(fields[2].ends_with("-06:00"), "{line}");
         assert_eq!(
             fields[3..8],
-            ["10544819", "1", "100329132", "help@example.com", event_type],
+            [job_id, "1", subscriber_id, "help@example.com", event_type],
             "{line}"
         );
     }
+
+    // The demo's emulator has a fixed seed, so a second demo draws the same IDs.
+    let again =
+        sfmc_track_with_env(&["demo", "--unique-id", "demo-1", "--output", "csv"], &[]).await;
+    assert_eq!(again.code, 0, "{again:?}");
+    let again_first: Vec<&str> = again.stdout.lines().nth(11).unwrap().split(',').collect();
+    assert_eq!(again_first[3..6], [job_id, "1", subscriber_id]);
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -1104,158 +1141,37 @@ async fn track_click_and_bounce_details() {
 /// allow.
 const PERMISSION_FAILED: &str = "Error: API Permission Failed.";
 
-/// Starts an HTTP/1.1 proxy on 127.0.0.1 in front of `emulator` that responds to every Retrieve
-/// of `object_type` with the OverallStatus [`PERMISSION_FAILED`] and forwards every other
-/// request unchanged. Returns the proxy's SOAP endpoint.
-// Limitation: the emulator's fault rules apply to a whole operation, not to one object type,
-// so this proxy stands in for an account that cannot retrieve one event type.
-async fn deny_retrieve_of(emulator: &Emulator, object_type: &str) -> String {
-    use tokio::net::{TcpListener, TcpStream};
-
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap();
-    let upstream = emulator.address();
-    let marker = format!("<ObjectType>{object_type}</ObjectType>");
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut downstream, _)) = listener.accept().await else {
-                return;
-            };
-            let marker = marker.clone();
-            tokio::spawn(async move {
-                let mut forward = TcpStream::connect(upstream).await.unwrap();
-                while let Some(request) = read_http_message(&mut downstream).await {
-                    let response = if contains(&request, marker.as_bytes()) {
-                        permission_failed_response()
-                    } else {
-                        tokio::io::AsyncWriteExt::write_all(&mut forward, &request)
-                            .await
-                            .unwrap();
-                        read_http_message(&mut forward)
-                            .await
-                            .expect("an emulator response")
-                    };
-                    tokio::io::AsyncWriteExt::write_all(&mut downstream, &response)
-                        .await
-                        .unwrap();
-                }
-            });
-        }
-    });
-    let soap_url = emulator.soap_url();
-    let path = soap_url
-        .strip_prefix(&emulator.url())
-        .expect("the SOAP URL starts with the emulator's URL");
-    format!("http://{address}{path}")
-}
-
-fn contains(haystack: &[u8], needle: &[u8]) -> bool {
-    haystack
-        .windows(needle.len())
-        .any(|window| window == needle)
-}
-
-/// Reads one HTTP/1.1 request or response framed by Content-Length, head and body, or
-/// `None` when the connection closes first.
-async fn read_http_message(stream: &mut tokio::net::TcpStream) -> Option<Vec<u8>> {
-    use tokio::io::AsyncReadExt;
-
-    let mut message = Vec::new();
-    let head_end = loop {
-        if let Some(end) = message.windows(4).position(|window| window == b"\r\n\r\n") {
-            break end + 4;
-        }
-        let mut chunk = [0u8; 8192];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        message.extend_from_slice(&chunk[..read]);
-    };
-    let head = String::from_utf8_lossy(&message[..head_end]).to_ascii_lowercase();
-    assert!(
-        !head.contains("transfer-encoding: chunked"),
-        "the test proxy reads only Content-Length bodies: {head}"
-    );
-    let length: usize = head
-        .lines()
-        .find_map(|line| line.strip_prefix("content-length:"))
-        .map_or(0, |value| value.trim().parse().unwrap());
-    while message.len() < head_end + length {
-        let mut chunk = [0u8; 8192];
-        let read = stream.read(&mut chunk).await.ok()?;
-        if read == 0 {
-            return None;
-        }
-        message.extend_from_slice(&chunk[..read]);
-    }
-    Some(message)
-}
-
-/// Returns an HTTP response with a RetrieveResponseMsg whose OverallStatus is
-/// [`PERMISSION_FAILED`], with RequestID `denied-request`.
-fn permission_failed_response() -> Vec<u8> {
-    use sfmc_partner_api::RetrieveResponseMsg;
-    use sfmc_runtime::xml::Message as _;
-
-    let message = RetrieveResponseMsg {
-        overall_status: PERMISSION_FAILED.to_owned(),
-        request_id: Some("denied-request".to_owned()),
-        ..Default::default()
-    };
-    let body = format!(
-        "<soap:Envelope xmlns:soap=\"http://schemas.xmlsoap.org/soap/envelope/\"><soap:Body>{}</soap:Body></soap:Envelope>",
-        message.to_xml().unwrap()
-    );
-    let mut response = format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: text/xml; charset=utf-8\r\ncontent-length: {}\r\n\r\n",
-        body.len()
-    )
-    .into_bytes();
-    response.extend_from_slice(body.as_bytes());
-    response
-}
-
 #[tokio::test(flavor = "multi_thread")]
 async fn track_event_type_denied() {
-    let emulator = start(config()).await;
+    let denied = FaultRule::new(FaultKind::OverallStatus(PERMISSION_FAILED.to_owned()))
+        .object_type("UnsubEvent");
+    let emulator = start(config().fault("Retrieve", denied)).await;
     sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
     sfmc_track(&emulator, &["send", "--to", TO, "--unique-id", "denied"]).await;
-    let proxy = deny_retrieve_of(&emulator, "UnsubEvent").await;
-    let env = [
-        ("SFMC_SOAP_ENDPOINT", proxy.as_str()),
-        ("SFMC_USERNAME", USERNAME),
-        ("SFMC_PASSWORD", PASSWORD),
-    ];
+    let job_id = job_id(&emulator, TO).await;
+    let subscriber_id = subscriber_id(&emulator, TO).await;
 
-    // The other event types still work through the proxy.
-    let sent = sfmc_track_with_env(
+    // The other event types are still retrieved.
+    let sent = sfmc_track(
+        &emulator,
         &["track", "--unique-id", "denied", "--events", "sent"],
-        &env,
     )
     .await;
     assert_eq!(sent.code, 0, "{sent:?}");
-    let job_id = sent
-        .stdout
-        .lines()
-        .nth(1)
-        .and_then(|line| line.strip_prefix("  JobID "))
-        .and_then(|rest| rest.split(',').next())
-        .expect("a JobID line")
-        .to_owned();
 
-    let run = sfmc_track_with_env(
+    let run = sfmc_track(
+        &emulator,
         &["track", "--unique-id", "denied", "--events", "sent,unsub"],
-        &env,
     )
     .await;
     assert_eq!(run.code, 1, "{run:?}");
     assert_eq!(run.stdout, "");
+    let request_id = request_id_in(&run.stderr);
     assert_eq!(
         run.stderr,
         format!(
-            "error: track: events failed: cannot retrieve UnsubEvent for JobID {job_id}, BatchID 1, SubscriberID 100001067\n  \
-             service response: Retrieve failed: API Permission Failed., RequestID denied-request\n  \
+            "error: track: events failed: cannot retrieve UnsubEvent for JobID {job_id}, BatchID 1, SubscriberID {subscriber_id}\n  \
+             service response: Retrieve failed: API Permission Failed. (RequestID {request_id})\n  \
              hint: the account may not allow retrieving UnsubEvent: leave it out with --events\n"
         )
     );
@@ -1264,7 +1180,8 @@ async fn track_event_type_denied() {
     std::fs::create_dir_all(&folder).unwrap();
     let path = folder.join("ids.txt");
     std::fs::write(&path, "denied\n").unwrap();
-    let bulk = sfmc_track_with_env(
+    let bulk = sfmc_track(
+        &emulator,
         &[
             "track",
             "--unique-ids",
@@ -1272,17 +1189,27 @@ async fn track_event_type_denied() {
             "--events",
             "unsub",
         ],
-        &env,
     )
     .await;
     assert_eq!(bulk.code, 1, "{bulk:?}");
+    let request_id = request_id_in(&bulk.stderr);
     assert_eq!(
         bulk.stderr,
         format!(
             "error: track: events failed: cannot retrieve UnsubEvent for JobID {job_id}\n  \
-             service response: Retrieve failed: API Permission Failed., RequestID denied-request\n  \
+             service response: Retrieve failed: API Permission Failed. (RequestID {request_id})\n  \
              hint: the account may not allow retrieving UnsubEvent: leave it out with --events\n"
         )
     );
     std::fs::remove_dir_all(&folder).unwrap();
+}
+
+/// Returns the RequestID in `text`, written `(RequestID ID)`: the emulator draws it at
+/// random, as the service does.
+fn request_id_in(text: &str) -> &str {
+    let start = text.find("(RequestID ").expect("a RequestID") + "(RequestID ".len();
+    let length = text[start..].find(')').expect("the end of the RequestID");
+    let request_id = &text[start..start + length];
+    assert_eq!(request_id.len(), 36, "not a GUID: {request_id}");
+    request_id
 }

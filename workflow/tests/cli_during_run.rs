@@ -190,8 +190,9 @@ async fn send_reports_unreadable_status() {
         "queued a triggered send to help@example.com (subscriber key help@example.com) on definition sfmc-track"
     );
     let (note, request_id) = lines[1]
-        .split_once(", RequestID ")
-        .expect("a RequestID in the note");
+        .strip_suffix(')')
+        .and_then(|line| line.split_once(" (RequestID "))
+        .expect("a RequestID at the end of the note");
     assert_eq!(
         note,
         "the service accepted the send, but the status of the triggered send definition \

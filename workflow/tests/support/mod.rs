@@ -30,8 +30,8 @@ pub struct Run {
     pub stderr: String,
 }
 
-/// The emulator's account: one API user, the email and send classification setup uses, and
-/// a fixed seed.
+/// Returns the emulator's configuration: one API user, the email and send classification that
+/// setup uses, and a fixed seed.
 pub fn config() -> Config {
     Config::default()
         .account(USERNAME, PASSWORD)
