@@ -4,7 +4,9 @@
 use std::fmt::Write as _;
 
 use sfmc_runtime::client::{SOAP11_NAMESPACE, SOAP12_NAMESPACE, WSA_NAMESPACE, WSSE_NAMESPACE};
-use sfmc_runtime::xml::{Message, QualifiedName, ReadError, XSI_NAMESPACE, XmlReader, XmlWriter};
+use sfmc_runtime::xml::{
+    Message, MissingElement, QualifiedName, ReadError, XSI_NAMESPACE, XmlReader, XmlWriter,
+};
 
 use crate::clock;
 
@@ -161,14 +163,33 @@ fn read_security(
 
 /// Reads the Body's first element as the message `M` (second pass).
 pub(crate) fn read_body<M: Message>(xml: &[u8], version: Version) -> Result<M, ReadError> {
+    read_body_with_missing(xml, version).map(|(message, _)| message)
+}
+
+/// Reads the Body's first element as the message `M`, and returns with it every required
+/// element absent from it, with paths that start at `M`'s element.
+pub(crate) fn read_body_with_missing<M: Message>(
+    xml: &[u8],
+    version: Version,
+) -> Result<(M, Vec<MissingElement>), ReadError> {
     let mut reader = XmlReader::new(xml);
+    reader.record_missing();
     let root = reader.root()?;
     while let Some(child) = reader.next_child()? {
         let name = reader.qualified_name(&child);
         if name.name == "Body" && name.namespace.as_deref() == Some(version.namespace()) {
             if let Some(first) = reader.next_child()? {
                 reader.expect_element(&first, M::NAMESPACE, M::ELEMENT)?;
-                return reader.read::<M>(&first);
+                let message = reader.read::<M>(&first)?;
+                let mut missing = reader.missing_elements();
+                for element in &mut missing {
+                    // Paths start at the root, Envelope/Body/MESSAGE/..., so the first two
+                    // steps go.
+                    if let Some(below_body) = element.path.splitn(3, '/').nth(2) {
+                        element.path = below_body.to_owned();
+                    }
+                }
+                return Ok((message, missing));
             }
         }
         reader.skip(&child)?;

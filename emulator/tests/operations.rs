@@ -503,23 +503,20 @@ async fn missing_required_element_faults() {
             r#"<soap:Envelope xmlns:soap="http://schemas.xmlsoap.org/soap/envelope/" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance"><soap:Header><wsse:Security xmlns:wsse="http://docs.oasis-open.org/wss/2004/01/oasis-200401-wss-wssecurity-secext-1.0.xsd"><wsse:UsernameToken><wsse:Username>api-user</wsse:Username><wsse:Password>pa55word</wsse:Password></wsse:UsernameToken></wsse:Security></soap:Header><soap:Body>{inner}</soap:Body></soap:Envelope>"#
         )
     };
-    let cases = [
-        (
-            "Retrieve",
-            r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"/>"#,
-            "The element RetrieveRequest of RetrieveRequestMsg is missing.",
-        ),
-    ];
-    for (action, inner, message) in cases {
-        let answer = post_soap11(&emulator.soap_url(), action, envelope(inner)).await;
-        assert_eq!(answer.status, 500, "{action}: {}", answer.body);
-        assert!(
-            answer.body.contains("<faultcode>soap:Client</faultcode>"),
-            "{action}: {}",
-            answer.body
-        );
-        assert!(answer.body.contains(message), "{action}: {}", answer.body);
-    }
+    let inner = r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"/>"#;
+    let body = envelope(inner);
+    let column = body.find("<RetrieveRequestMsg").unwrap() + 1;
+    let answer = post_soap11(&emulator.soap_url(), "Retrieve", body).await;
+    assert_eq!(answer.status, 500, "{}", answer.body);
+    assert!(
+        answer.body.contains("<faultcode>soap:Client</faultcode>"),
+        "{}",
+        answer.body
+    );
+    let message = format!(
+        "The element RetrieveRequest of RetrieveRequestMsg is missing (line 1, column {column})."
+    );
+    assert!(answer.body.contains(&message), "{}", answer.body);
 }
 
 /// The WSDL requires Options in a Create, but working clients leave it out, and the service
@@ -741,45 +738,48 @@ async fn missing_nested_element_faults() {
         (
             "Create",
             send("<EmailAddress>b@example.com</EmailAddress><Attributes><Name>UniqueID</Name><Value>u-1</Value></Attributes><Attributes><Name>Tier</Name></Attributes>"),
-            "The element Value of Objects[1]/Subscribers[2]/Attributes[2] is missing.",
+            "Value", "CreateRequest/Objects/Subscribers[2]/Attributes[2]", "<Attributes><Name>Tier",
         ),
         (
             "Create",
             r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="TriggeredSend"><Subscribers><EmailAddress>a@example.com</EmailAddress></Subscribers></Objects></CreateRequest>"#.to_owned(),
-            "The element TriggeredSendDefinition of Objects[1] is missing.",
+            "TriggeredSendDefinition", "CreateRequest/Objects", r#"<Objects xsi:type="TriggeredSend"><Subscribers>"#,
         ),
         (
             "Create",
             r#"<CreateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Properties><Property><Name>OrderID</Name><Value>A-1</Value></Property></Properties></Objects><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Properties><Property><Value>A-2</Value></Property></Properties></Objects></CreateRequest>"#.to_owned(),
-            "The element Name of Objects[2]/Properties/Property[1] is missing.",
+            "Name", "CreateRequest/Objects[2]/Properties/Property", "<Property><Value>A-2",
         ),
         (
             "Delete",
             r#"<DeleteRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options/><Objects xsi:type="DataExtensionObject"><CustomerKey>Orders</CustomerKey><Keys><Key><Name>OrderID</Name></Key></Keys></Objects></DeleteRequest>"#.to_owned(),
-            "The element Value of Objects[1]/Keys/Key[1] is missing.",
+            "Value", "DeleteRequest/Objects/Keys/Key", "<Key><Name>OrderID",
         ),
         (
             "Update",
             r#"<UpdateRequest xmlns="http://exacttarget.com/wsdl/partnerAPI"><Options><SaveOptions><SaveOption><PropertyName>*</PropertyName></SaveOption></SaveOptions></Options><Objects xsi:type="DataExtension"><CustomerKey>Orders</CustomerKey></Objects></UpdateRequest>"#.to_owned(),
-            "The element SaveAction of Options/SaveOptions/SaveOption[1] is missing.",
+            "SaveAction", "UpdateRequest/Options/SaveOptions/SaveOption", "<SaveOption>",
         ),
         (
             "Retrieve",
             r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>SentEvent</ObjectType><Properties>SendID</Properties><Filter xsi:type="ComplexFilterPart"><LeftOperand xsi:type="SimpleFilterPart"><Property>SendID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></LeftOperand><LogicalOperator>AND</LogicalOperator><RightOperand xsi:type="ComplexFilterPart"><LeftOperand xsi:type="SimpleFilterPart"><Property>BatchID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></LeftOperand><LogicalOperator>AND</LogicalOperator><RightOperand xsi:type="SimpleFilterPart"><Property>SubscriberID</Property><Value>7</Value></RightOperand></RightOperand></Filter></RetrieveRequest></RetrieveRequestMsg>"#.to_owned(),
-            "The element SimpleOperator of RetrieveRequest/Filter/RightOperand/RightOperand is missing.",
+            "SimpleOperator", "RetrieveRequestMsg/RetrieveRequest/Filter/RightOperand/RightOperand", r#"<RightOperand xsi:type="SimpleFilterPart"><Property>SubscriberID"#,
         ),
         (
             "Retrieve",
             r#"<RetrieveRequestMsg xmlns="http://exacttarget.com/wsdl/partnerAPI"><RetrieveRequest><ObjectType>SentEvent</ObjectType><Properties>SendID</Properties><Filter xsi:type="ComplexFilterPart"><LogicalOperator>OR</LogicalOperator><RightOperand xsi:type="SimpleFilterPart"><Property>SendID</Property><SimpleOperator>equals</SimpleOperator><Value>1</Value></RightOperand></Filter></RetrieveRequest></RetrieveRequestMsg>"#.to_owned(),
-            "The element LeftOperand of RetrieveRequest/Filter is missing.",
+            "LeftOperand", "RetrieveRequestMsg/RetrieveRequest/Filter", r#"<Filter xsi:type="ComplexFilterPart"><LogicalOperator>OR"#,
         ),
     ];
-    for (action, inner, message) in cases {
-        let answer =
-            post_soap11(&emulator.soap_url(), action, authenticated_envelope(&inner)).await;
+    // Each case names the absent element, its parent's path and text where the parent's
+    // start tag begins, which gives the column the fault reports.
+    for (action, inner, name, path, parent_start) in cases {
+        let envelope = authenticated_envelope(&inner);
+        let column = envelope.find(parent_start).expect("the parent's start tag") + 1;
+        let answer = post_soap11(&emulator.soap_url(), action, envelope).await;
         assert_eq!(answer.status, 500, "{action}: {}", answer.body);
         let expected = format!(
-            "<faultcode>soap:Client</faultcode><faultstring>Server was unable to read request. ---&gt; There is an error in the XML document. ---&gt; {message}</faultstring>"
+            "<faultcode>soap:Client</faultcode><faultstring>Server was unable to read request. ---&gt; There is an error in the XML document. ---&gt; The element {name} of {path} is missing (line 1, column {column}).</faultstring>"
         );
         assert!(
             answer.body.contains(&expected),

@@ -174,7 +174,7 @@ impl fmt::Display for WriteError {
 
 impl std::error::Error for WriteError {}
 
-fn line_and_column(input: &[u8], offset: u64) -> (u32, u32) {
+pub(crate) fn line_and_column(input: &[u8], offset: u64) -> (u32, u32) {
     let end = usize::try_from(offset)
         .unwrap_or(usize::MAX)
         .min(input.len());

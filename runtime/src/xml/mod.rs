@@ -12,7 +12,7 @@ mod writer;
 
 pub use error::{ReadError, ReadErrorKind, WriteError};
 pub use extra::{Extra, Nillable, QualifiedName, RawElement, UnknownType};
-pub use reader::{Child, XmlReader, XsiType};
+pub use reader::{Child, MissingElement, XmlReader, XsiType};
 pub use writer::XmlWriter;
 
 /// The XML Schema instance namespace, which `xsi:type` and `xsi:nil` belong to.
@@ -137,6 +137,7 @@ pub fn read_complex<'a, T: ComplexType>(
         for (index, name) in T::REQUIRED.iter().enumerate() {
             if seen & (1u128 << index) == 0 {
                 extra.missing.push(name);
+                reader.note_missing(child, name);
             }
         }
     }

@@ -1,6 +1,7 @@
 //! A namespace-aware pull reader over a byte slice, built on quick-xml's `NsReader`.
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 
 use quick_xml::NsReader;
 use quick_xml::XmlVersion;
@@ -65,6 +66,24 @@ pub struct XmlReader<'a> {
     inner: NsReader<&'a [u8]>,
     input: &'a [u8],
     event_offset: u64,
+    /// The absent required children met so far, as the offset of their parent's start tag
+    /// and the child's name; `None` unless [`XmlReader::record_missing`] was called.
+    missing: Option<Vec<(u64, &'static str)>>,
+}
+
+/// A required child element that was absent from the document.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingElement {
+    /// The local name of the absent child.
+    pub name: &'static str,
+    /// The local names from the root to the element that lacks the child, separated by `/`.
+    /// An element with siblings of the same name has its 1-based position among them, as
+    /// in `Envelope/Body/CreateRequest/Objects[2]/Subscribers`.
+    pub path: String,
+    /// The line of the parent's start tag, counting from 1.
+    pub line: u32,
+    /// The column of the parent's start tag in bytes, counting from 1.
+    pub column: u32,
 }
 
 impl<'a> XmlReader<'a> {
@@ -74,7 +93,43 @@ impl<'a> XmlReader<'a> {
             inner: NsReader::from_reader(input),
             input,
             event_offset: 0,
+            missing: None,
         }
+    }
+
+    /// Makes the reader record every required child element that is absent anywhere in the
+    /// document, for [`XmlReader::missing_elements`]. Values read record them in their
+    /// [`Extra`](super::Extra) either way; this adds where in the document each one was.
+    pub fn record_missing(&mut self) {
+        self.missing.get_or_insert_with(Vec::new);
+    }
+
+    /// Records that the required child `name` of `parent` was absent, when recording.
+    pub(crate) fn note_missing(&mut self, parent: &Child<'_>, name: &'static str) {
+        if let Some(missing) = &mut self.missing {
+            missing.push((parent.offset, name));
+        }
+    }
+
+    /// Returns the absent required child elements met so far, in the order their parents
+    /// ended. It is empty unless [`XmlReader::record_missing`] was called before reading.
+    pub fn missing_elements(&self) -> Vec<MissingElement> {
+        let Some(missing) = self.missing.as_ref().filter(|missing| !missing.is_empty()) else {
+            return Vec::new();
+        };
+        let elements = element_outline(self.input);
+        missing
+            .iter()
+            .map(|&(offset, name)| {
+                let (line, column) = super::error::line_and_column(self.input, offset);
+                MissingElement {
+                    name,
+                    path: element_path(&elements, offset),
+                    line,
+                    column,
+                }
+            })
+            .collect()
     }
 
     /// Builds an error of `kind` located at the start of the last event read.
@@ -472,4 +527,88 @@ fn owned_namespace(ns: ResolveResult<'_>, expected: &str) -> Resolved {
         ResolveResult::Unbound => Resolved::Unbound,
         ResolveResult::Unknown(prefix) => Resolved::Unknown(prefix),
     }
+}
+
+/// One element of a document: its parent's index, local name, start offset and 1-based
+/// position among its parent's children of the same name.
+struct OutlineElement {
+    parent: Option<usize>,
+    name: String,
+    offset: u64,
+    position: usize,
+}
+
+/// The elements of a document in document order, and how many children of each name each
+/// element has (the key `None` stands for the document itself).
+struct Outline {
+    elements: Vec<OutlineElement>,
+    counts: HashMap<(Option<usize>, String), usize>,
+}
+
+/// Lists every element of `input` in document order, with the offsets [`XmlReader`] gives
+/// its children: both read with quick-xml's default configuration. Reading stops at the
+/// first syntax error, which leaves the elements before it.
+fn element_outline(input: &[u8]) -> Outline {
+    let mut reader = quick_xml::Reader::from_reader(input);
+    let mut outline = Outline {
+        elements: Vec::new(),
+        counts: HashMap::new(),
+    };
+    let mut open: Vec<usize> = Vec::new();
+    loop {
+        let offset = reader.buffer_position();
+        let (start, is_empty) = match reader.read_event() {
+            Ok(Event::Start(start)) => (start, false),
+            Ok(Event::Empty(start)) => (start, true),
+            Ok(Event::End(_)) => {
+                open.pop();
+                continue;
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => continue,
+        };
+        let name = start.local_name().into_inner().to_owned();
+        let parent = open.last().copied();
+        let count = outline.counts.entry((parent, name.clone())).or_default();
+        *count += 1;
+        outline.elements.push(OutlineElement {
+            parent,
+            name,
+            offset,
+            position: *count,
+        });
+        if !is_empty {
+            open.push(outline.elements.len() - 1);
+        }
+    }
+    outline
+}
+
+/// Returns the path of the element that starts at `offset`, as [`MissingElement::path`]
+/// describes it.
+fn element_path(outline: &Outline, offset: u64) -> String {
+    let elements = &outline.elements;
+    let Ok(mut index) = elements.binary_search_by_key(&offset, |element| element.offset) else {
+        return String::new();
+    };
+    let mut steps = Vec::new();
+    loop {
+        let element = &elements[index];
+        let siblings = outline
+            .counts
+            .get(&(element.parent, element.name.clone()))
+            .copied()
+            .unwrap_or(1);
+        if siblings > 1 {
+            steps.push(format!("{}[{}]", element.name, element.position));
+        } else {
+            steps.push(element.name.clone());
+        }
+        match element.parent {
+            Some(parent) => index = parent,
+            None => break,
+        }
+    }
+    steps.reverse();
+    steps.join("/")
 }
