@@ -68,7 +68,7 @@ impl Required for DeleteRequest {
 }
 
 impl Required for RetrieveRequestMsg {
-    /// A continuation carries only its ContinueRequest, so its ObjectType may be absent.
+    /// Accepts a continuation without ObjectType, because it carries only its ContinueRequest.
     fn accepts_missing(&self, missing: &MissingElement) -> bool {
         self.retrieve_request.continue_request.is_some()
             && missing.name == "ObjectType"
