@@ -175,10 +175,9 @@ fn column_properties(
 
 /// Adds the account's profile attributes to the definition of Subscriber, as the service
 /// does: each as an `ExtendedProperty`, and as a child object `Attributes` with its
-/// substitution string.
-// Limitation: the service also gives each attribute its integer ID, which the emulator's
-// profile attributes do not have, and their Label, Description and MaxLength, which it
-// does not keep.
+/// substitution string, both with the attribute's ID.
+// Limitation: the service also gives each attribute its Label, Description and MaxLength,
+// which the emulator's Configure does not store.
 fn add_profile_attributes(state: &State, definition: &mut ObjectDefinition) {
     if state.profile_attributes.is_empty() {
         return;
@@ -189,6 +188,7 @@ fn add_profile_attributes(state: &State, definition: &mut ObjectDefinition) {
         let data_type = attribute_data_type(&property_type).to_owned();
         extended.push(AnyPropertyDefinition::from(PropertyDefinition {
             partner_key: Some(Nillable::Nil),
+            id: Some(attribute.id),
             object_id: Some(Nillable::Nil),
             name: Some(attribute.name.clone()),
             data_type: Some(data_type.clone()),
@@ -211,6 +211,7 @@ fn add_profile_attributes(state: &State, definition: &mut ObjectDefinition) {
             name: Some("Attributes".to_owned()),
             properties: vec![AnyPropertyDefinition::from(PropertyDefinition {
                 partner_key: Some(Nillable::Nil),
+                id: Some(attribute.id),
                 object_id: Some(Nillable::Nil),
                 name: Some(attribute.name.clone()),
                 data_type: Some(data_type),

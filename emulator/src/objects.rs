@@ -631,6 +631,8 @@ fn deliver(config: &Config, state: &mut State, index: usize, pending: PendingSen
     );
 }
 
+/// Adds the subscriber with `subscriber_key`, or updates the address and attributes of the
+/// existing one, and returns its SubscriberID.
 pub(crate) fn upsert_subscriber(
     state: &mut State,
     subscriber_key: &str,
@@ -638,11 +640,8 @@ pub(crate) fn upsert_subscriber(
     attributes: &[(String, String)],
     now: i64,
 ) -> i32 {
-    if let Some(existing) = state
-        .subscribers
-        .iter_mut()
-        .find(|subscriber| subscriber.subscriber_key == subscriber_key)
-    {
+    if let Some(position) = state.subscriber_position(subscriber_key) {
+        let existing = &mut state.subscribers[position];
         let mut changed = existing.email_address != email_address;
         existing.email_address = email_address.to_owned();
         for (name, value) in attributes {
@@ -657,14 +656,10 @@ pub(crate) fn upsert_subscriber(
     // SubscriberIDs identify a subscriber on the service, so a drawn ID already in use is
     // drawn again.
     let mut id = state.ids.int_id(100_000_000);
-    while state
-        .subscribers
-        .iter()
-        .any(|subscriber| subscriber.id == id)
-    {
+    while state.subscriber_id_in_use(id) {
         id = state.ids.int_id(100_000_000);
     }
-    state.subscribers.push(SubscriberRecord {
+    state.add_subscriber(SubscriberRecord {
         id,
         subscriber_key: subscriber_key.to_owned(),
         email_address: email_address.to_owned(),
@@ -1128,7 +1123,9 @@ fn configure_attribute(
         }
         ("Create", None) => {
             let object_id = state.ids.guid();
+            let id = state.draw_attribute_id();
             state.profile_attributes.push(ProfileAttribute {
+                id,
                 object_id,
                 name: name.to_owned(),
                 property_type,

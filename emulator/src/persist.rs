@@ -8,8 +8,8 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::state::{
-    DataExtensionRecord, DefinitionRecord, EventRecord, IssuedToken, ProfileAttribute, State,
-    SubscriberRecord,
+    DataExtensionRecord, DefinitionRecord, EventRecord, Ids, IssuedToken, ProfileAttribute, State,
+    SubscriberRecord, attribute_id_generator,
 };
 
 /// The version of the file's layout, raised when a change makes older files unreadable.
@@ -22,6 +22,10 @@ struct Snapshot {
     format_version: u32,
     /// The ID generator's position, so that IDs after a restart do not repeat.
     id_generator: u64,
+    /// The profile attribute ID generator's position. Files written before attributes had
+    /// IDs lack it, and loading one starts that generator from `id_generator`.
+    #[serde(default)]
+    attribute_id_generator: Option<u64>,
     all_subscribers_list_id: i32,
     tokens: BTreeMap<String, IssuedToken>,
     profile_attributes: Vec<ProfileAttribute>,
@@ -30,6 +34,10 @@ struct Snapshot {
     subscribers: Vec<SubscriberRecord>,
     events: Vec<EventRecord>,
     last_batches: BTreeMap<String, i64>,
+    /// The window starts for `RepeatLastResult`. Files written before they were kept lack
+    /// them, so a repeat after loading one covers every change up to the window's end.
+    #[serde(default)]
+    batch_starts: BTreeMap<String, i64>,
 }
 
 /// The same fields, borrowed from the state for writing.
@@ -37,6 +45,7 @@ struct Snapshot {
 struct SnapshotRef<'a> {
     format_version: u32,
     id_generator: u64,
+    attribute_id_generator: u64,
     all_subscribers_list_id: i32,
     tokens: &'a BTreeMap<String, IssuedToken>,
     profile_attributes: &'a [ProfileAttribute],
@@ -45,6 +54,7 @@ struct SnapshotRef<'a> {
     subscribers: &'a [SubscriberRecord],
     events: &'a [EventRecord],
     last_batches: &'a BTreeMap<String, i64>,
+    batch_starts: &'a BTreeMap<String, i64>,
 }
 
 /// Writes the account's objects to `path`: to a temporary file beside it, flushed to disk,
@@ -53,6 +63,7 @@ pub(crate) fn save(path: &Path, state: &State) -> io::Result<()> {
     let snapshot = SnapshotRef {
         format_version: FORMAT_VERSION,
         id_generator: state.ids.state,
+        attribute_id_generator: state.attribute_ids.state,
         all_subscribers_list_id: state.all_subscribers_list_id,
         tokens: &state.tokens,
         profile_attributes: &state.profile_attributes,
@@ -61,6 +72,7 @@ pub(crate) fn save(path: &Path, state: &State) -> io::Result<()> {
         subscribers: &state.subscribers,
         events: &state.events,
         last_batches: &state.last_batches,
+        batch_starts: &state.batch_starts,
     };
     let bytes = serde_json::to_vec(&snapshot).map_err(io::Error::other)?;
     let temporary = temporary_path(path);
@@ -103,15 +115,31 @@ pub(crate) fn load(path: &Path, state: &mut State) -> io::Result<bool> {
     }
 
     state.ids.state = snapshot.id_generator;
+    state.attribute_ids = match snapshot.attribute_id_generator {
+        Some(position) => Ids::new(position),
+        None => attribute_id_generator(snapshot.id_generator),
+    };
     state.all_subscribers_list_id = snapshot.all_subscribers_list_id;
     state.tokens = snapshot.tokens;
     state.profile_attributes = snapshot.profile_attributes;
+    assign_missing_attribute_ids(state);
     state.data_extensions = snapshot.data_extensions;
     state.definitions = snapshot.definitions;
-    state.subscribers = snapshot.subscribers;
+    state.replace_subscribers(snapshot.subscribers);
     state.events = snapshot.events;
     state.last_batches = snapshot.last_batches;
+    state.batch_starts = snapshot.batch_starts;
     Ok(true)
+}
+
+/// Draws an ID for each profile attribute without one, in file order, so that loading the
+/// same older file always gives the same IDs.
+fn assign_missing_attribute_ids(state: &mut State) {
+    for index in 0..state.profile_attributes.len() {
+        if state.profile_attributes[index].id == 0 {
+            state.profile_attributes[index].id = state.draw_attribute_id();
+        }
+    }
 }
 
 fn temporary_path(path: &Path) -> PathBuf {

@@ -219,8 +219,6 @@ fn since_last_batch(
     let key = format!("{object_type}|{}|{:?}", requested.join(","), request.filter);
     if request.repeat_last_result == Some(true) {
         if let Some(&end) = state.last_batches.get(&key) {
-            // Limitation: the state file keeps only the end of each window, so after a
-            // restart a repeat covers every change up to that end.
             let start = state.batch_starts.get(&key).copied().unwrap_or(i64::MIN);
             return Some(Window { start, end });
         }

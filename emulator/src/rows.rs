@@ -251,11 +251,7 @@ pub(crate) fn create_subscriber(
         .filter(|key| !key.is_empty())
         .unwrap_or(email)
         .to_owned();
-    if state
-        .subscribers
-        .iter()
-        .any(|existing| existing.subscriber_key == key)
-    {
+    if state.subscriber_position(&key).is_some() {
         return fail(12014, "The subscriber is already on the list");
     }
     let attributes: Vec<(String, String)> = subscriber

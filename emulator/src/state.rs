@@ -1,6 +1,6 @@
 //! The account's objects, held in memory, and the generator of their IDs.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::{Deserialize, Serialize};
 
@@ -56,6 +56,10 @@ pub(crate) struct IssuedToken {
 /// A profile attribute created through Configure.
 #[derive(Clone, Debug, Serialize, Deserialize)]
 pub(crate) struct ProfileAttribute {
+    /// The integer ID that Describe of Subscriber writes. It is 0 in state files written
+    /// before attributes had one, and loading such a file draws it.
+    #[serde(default)]
+    pub(crate) id: i32,
     // Limitation: kept for a PropertyDefinition retrieve, which is not served yet.
     #[allow(dead_code)]
     pub(crate) object_id: String,
@@ -190,11 +194,22 @@ pub(crate) struct Continuation {
 /// Everything the account holds.
 pub(crate) struct State {
     pub(crate) ids: Ids,
+    /// The generator of profile attribute IDs. It is separate from `ids`, so that creating
+    /// an attribute does not change the IDs drawn after it for other objects.
+    pub(crate) attribute_ids: Ids,
     pub(crate) tokens: BTreeMap<String, IssuedToken>,
     pub(crate) profile_attributes: Vec<ProfileAttribute>,
     pub(crate) data_extensions: Vec<DataExtensionRecord>,
     pub(crate) definitions: Vec<DefinitionRecord>,
+    /// The subscribers in the order they were added. Add them with
+    /// [`State::add_subscriber`], which keeps the indexes below in sync.
     pub(crate) subscribers: Vec<SubscriberRecord>,
+    /// The position in `subscribers` of each SubscriberKey, so that a send finds its
+    /// subscriber without a scan. The state file does not contain it.
+    subscriber_positions: HashMap<String, usize>,
+    /// The SubscriberIDs in use, so that a new subscriber's drawn ID is checked without a
+    /// scan. The state file does not contain it.
+    subscriber_ids: HashSet<i32>,
     pub(crate) events: Vec<EventRecord>,
     pub(crate) continuations: BTreeMap<String, Continuation>,
     /// The ListID of the account's All Subscribers list, which send logs record.
@@ -204,9 +219,12 @@ pub(crate) struct State {
     /// filter.
     pub(crate) last_batches: BTreeMap<String, i64>,
     /// The start of the window that the latest such retrieve covered, under the same keys,
-    /// for `RepeatLastResult`. The state file does not keep it.
+    /// for `RepeatLastResult`.
     pub(crate) batch_starts: BTreeMap<String, i64>,
 }
+
+/// The value mixed into the seed to start the profile attribute ID generator.
+const ATTRIBUTE_ID_STREAM: u64 = 0x6174_7472_6962_7574;
 
 impl State {
     pub(crate) fn new(config: &Config) -> Self {
@@ -217,11 +235,14 @@ impl State {
         let all_subscribers_list_id = ids.int_id(1_000);
         State {
             ids,
+            attribute_ids: attribute_id_generator(seed),
             tokens: BTreeMap::new(),
             profile_attributes: Vec::new(),
             data_extensions: Vec::new(),
             definitions: Vec::new(),
             subscribers: Vec::new(),
+            subscriber_positions: HashMap::new(),
+            subscriber_ids: HashSet::new(),
             events: Vec::new(),
             continuations: BTreeMap::new(),
             all_subscribers_list_id,
@@ -229,6 +250,61 @@ impl State {
             batch_starts: BTreeMap::new(),
         }
     }
+
+    /// Returns the position in `subscribers` of the subscriber with `subscriber_key`, which
+    /// is compared case-sensitively.
+    pub(crate) fn subscriber_position(&self, subscriber_key: &str) -> Option<usize> {
+        self.subscriber_positions.get(subscriber_key).copied()
+    }
+
+    /// Returns whether a subscriber has the SubscriberID `id`.
+    pub(crate) fn subscriber_id_in_use(&self, id: i32) -> bool {
+        self.subscriber_ids.contains(&id)
+    }
+
+    /// Appends `record` to `subscribers` and indexes its SubscriberKey and ID. A key that
+    /// is already indexed keeps its first subscriber, as a scan in order would find.
+    pub(crate) fn add_subscriber(&mut self, record: SubscriberRecord) {
+        self.index_subscriber(self.subscribers.len(), &record);
+        self.subscribers.push(record);
+    }
+
+    /// Replaces `subscribers`, as loading a state file does, and indexes them again.
+    pub(crate) fn replace_subscribers(&mut self, subscribers: Vec<SubscriberRecord>) {
+        self.subscriber_positions.clear();
+        self.subscriber_ids.clear();
+        for (position, record) in subscribers.iter().enumerate() {
+            self.index_subscriber(position, record);
+        }
+        self.subscribers = subscribers;
+    }
+
+    fn index_subscriber(&mut self, position: usize, record: &SubscriberRecord) {
+        self.subscriber_positions
+            .entry(record.subscriber_key.clone())
+            .or_insert(position);
+        self.subscriber_ids.insert(record.id);
+    }
+
+    /// Draws an ID for a new profile attribute, different from every attribute's ID.
+    pub(crate) fn draw_attribute_id(&mut self) -> i32 {
+        loop {
+            let id = self.attribute_ids.int_id(10_000);
+            let in_use = self
+                .profile_attributes
+                .iter()
+                .any(|attribute| attribute.id == id);
+            if !in_use {
+                return id;
+            }
+        }
+    }
+}
+
+/// Returns a profile attribute ID generator derived from `seed`, a position of the main
+/// generator: its seed for a new account, or its saved position for an older state file.
+pub(crate) fn attribute_id_generator(seed: u64) -> Ids {
+    Ids::new(seed ^ ATTRIBUTE_ID_STREAM)
 }
 
 #[cfg(test)]
@@ -244,5 +320,64 @@ mod tests {
         assert_eq!(guid.len(), 36);
         assert_eq!(guid.matches('-').count(), 4);
         assert_eq!(first.int_id(10), second.int_id(10));
+    }
+
+    fn attribute(id: i32, name: &str) -> ProfileAttribute {
+        ProfileAttribute {
+            id,
+            object_id: String::new(),
+            name: name.to_owned(),
+            property_type: "string".to_owned(),
+        }
+    }
+
+    #[test]
+    fn attribute_ids_separate_stream() {
+        let mut state = State::new(&Config::default().seed(5));
+        let main_position = state.ids.state;
+        assert_eq!(state.draw_attribute_id(), 48105);
+        assert_eq!(state.ids.state, main_position);
+    }
+
+    #[test]
+    fn attribute_id_in_use_drawn_again() {
+        let mut state = State::new(&Config::default().seed(5));
+        state.profile_attributes.push(attribute(48105, "UniqueID"));
+        assert_eq!(state.draw_attribute_id(), 397733);
+    }
+
+    fn subscriber(id: i32, subscriber_key: &str) -> SubscriberRecord {
+        SubscriberRecord {
+            id,
+            subscriber_key: subscriber_key.to_owned(),
+            email_address: format!("{subscriber_key}@example.com"),
+            attributes: BTreeMap::new(),
+            created: 0,
+            modified: 0,
+        }
+    }
+
+    #[test]
+    fn subscriber_index_follows_changes() {
+        let mut state = State::new(&Config::default().seed(5));
+        state.add_subscriber(subscriber(100_000_001, "a"));
+        state.add_subscriber(subscriber(100_000_002, "b"));
+        assert_eq!(state.subscriber_position("a"), Some(0));
+        assert_eq!(state.subscriber_position("b"), Some(1));
+        assert_eq!(state.subscriber_position("A"), None);
+        assert!(state.subscriber_id_in_use(100_000_002));
+        assert!(!state.subscriber_id_in_use(100_000_003));
+
+        // A key listed twice keeps its first subscriber, as a scan in order finds it.
+        state.replace_subscribers(vec![
+            subscriber(100_000_003, "c"),
+            subscriber(100_000_004, "a"),
+            subscriber(100_000_005, "a"),
+        ]);
+        assert_eq!(state.subscriber_position("a"), Some(1));
+        assert_eq!(state.subscriber_position("b"), None);
+        assert_eq!(state.subscriber_position("c"), Some(0));
+        assert!(!state.subscriber_id_in_use(100_000_001));
+        assert!(state.subscriber_id_in_use(100_000_005));
     }
 }

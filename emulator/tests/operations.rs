@@ -599,14 +599,16 @@ async fn describe_subscriber_profile_attributes() {
         .as_ref()
         .expect("an ExtendedProperties element")
         .extended_property;
+    // The IDs are the first two draws of the attribute ID generator for seed 5.
     let expected = [
-        ("UniqueID", "text", PropertyType::String, 1),
-        ("Loyalty Points", "decimal", PropertyType::Double, 2),
+        ("UniqueID", 48105, "text", PropertyType::String, 1),
+        ("Loyalty Points", 397733, "decimal", PropertyType::Double, 2),
     ];
     assert_eq!(extended.len(), expected.len());
-    for (property, (name, data_type, property_type, order)) in extended.iter().zip(expected) {
+    for (property, (name, id, data_type, property_type, order)) in extended.iter().zip(expected) {
         let property = property_definition(property);
         assert_eq!(property.name.as_deref(), Some(name));
+        assert_eq!(property.id, Some(id));
         assert_eq!(property.data_type.as_deref(), Some(data_type));
         assert_eq!(property.property_type, Some(property_type));
         assert_eq!(property.display_order, Some(order));
@@ -617,7 +619,7 @@ async fn describe_subscriber_profile_attributes() {
         assert_eq!(property.partner_key, Some(Nillable::Nil));
     }
 
-    let children: Vec<(&str, &str, &str)> = definition
+    let children: Vec<(&str, Option<i32>, &str, &str)> = definition
         .child_objects
         .iter()
         .map(|child| {
@@ -628,6 +630,7 @@ async fn describe_subscriber_profile_attributes() {
             assert_eq!(markup.name, "SubstitutionString");
             (
                 child.name.as_deref().unwrap(),
+                property.id,
                 property.name.as_deref().unwrap(),
                 markup.value.as_str(),
             )
@@ -636,8 +639,13 @@ async fn describe_subscriber_profile_attributes() {
     assert_eq!(
         children,
         [
-            ("Attributes", "UniqueID", "%%UniqueID%%"),
-            ("Attributes", "Loyalty Points", "%%Loyalty Points%%")
+            ("Attributes", Some(48105), "UniqueID", "%%UniqueID%%"),
+            (
+                "Attributes",
+                Some(397733),
+                "Loyalty Points",
+                "%%Loyalty Points%%"
+            )
         ]
     );
 
@@ -647,7 +655,7 @@ async fn describe_subscriber_profile_attributes() {
     assert_eq!(answer.status, 200, "{}", answer.body);
     assert!(
         answer.body.contains(
-            r#"</Properties><ExtendedProperties><ExtendedProperty xsi:type="PropertyDefinition"><PartnerKey xsi:nil="true"/><ObjectID xsi:nil="true"/><Name>UniqueID</Name><DataType>text</DataType><PropertyType>string</PropertyType><IsAccountProperty>false</IsAccountProperty>"#
+            r#"</Properties><ExtendedProperties><ExtendedProperty xsi:type="PropertyDefinition"><PartnerKey xsi:nil="true"/><ID>48105</ID><ObjectID xsi:nil="true"/><Name>UniqueID</Name><DataType>text</DataType><PropertyType>string</PropertyType><IsAccountProperty>false</IsAccountProperty>"#
         ),
         "{}",
         answer.body

@@ -6,12 +6,15 @@ use std::path::PathBuf;
 
 use sfmc_emulator::{Config, Emulator};
 use sfmc_partner_api::{
-    AnyApiObject, AnyApiProperty, ApiProperty, CreateRequest, DataExtension, DataExtensionField,
-    DataExtensionFields, DataExtensionObject, ObjectExtensionProperties, PartnerApi,
-    RetrieveRequest, RetrieveRequestMsg, Subscriber, TriggeredSend, TriggeredSendDefinition,
-    TriggeredSendStatusEnum, UpdateRequest,
+    AnyApiObject, AnyApiProperty, AnyPropertyDefinition, ApiProperty,
+    ArrayOfObjectDefinitionRequest, ConfigureRequestMsg, ConfigureRequestMsgConfigurations,
+    CreateRequest, DataExtension, DataExtensionField, DataExtensionFields, DataExtensionObject,
+    DefinitionRequestMsg, ObjectDefinitionRequest, ObjectExtensionProperties, PartnerApi,
+    PropertyDefinition, PropertyType, RetrieveRequest, RetrieveRequestMsg, Subscriber,
+    TriggeredSend, TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest,
 };
 use sfmc_runtime::client::{AccessToken, Client, RetryPolicy, UsernameToken};
+use sfmc_runtime::xml::Nillable;
 
 /// Returns a state file path of its own for each test, removing any file left there.
 fn state_path(test: &str) -> PathBuf {
@@ -120,7 +123,7 @@ fn object_id(object: &AnyApiObject) -> String {
         panic!("expected a DataExtension, got {object:?}");
     };
     match &data_extension.object_id {
-        Some(sfmc_runtime::xml::Nillable::Value(id)) => id.clone(),
+        Some(Nillable::Value(id)) => id.clone(),
         other => panic!("expected an ObjectID, got {other:?}"),
     }
 }
@@ -296,5 +299,227 @@ async fn restart_keeps_tokens() {
         .await
         .expect("the token issued before the restart should still be valid");
     assert_eq!(response.overall_status, "OK");
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Creates the profile attribute `name`, a string, through Configure.
+async fn create_attribute(client: &Client, name: &str) {
+    let request = ConfigureRequestMsg {
+        action: Some("Create".to_owned()),
+        configurations: Some(ConfigureRequestMsgConfigurations {
+            configuration: vec![AnyApiObject::from(PropertyDefinition {
+                name: Some(name.to_owned()),
+                property_type: Some(PropertyType::String),
+                ..PropertyDefinition::default()
+            })],
+            ..ConfigureRequestMsgConfigurations::default()
+        }),
+        ..ConfigureRequestMsg::default()
+    };
+    let response = client.configure(&request).await.unwrap();
+    assert_eq!(response.overall_status, "OK", "{response:?}");
+}
+
+/// Returns the name and ID of each profile attribute that Describe of Subscriber lists.
+async fn attribute_ids(client: &Client) -> Vec<(String, Option<i32>)> {
+    let request = DefinitionRequestMsg {
+        describe_requests: Some(ArrayOfObjectDefinitionRequest {
+            object_definition_request: vec![Nillable::Value(ObjectDefinitionRequest {
+                object_type: Some("Subscriber".to_owned()),
+                ..ObjectDefinitionRequest::default()
+            })],
+            ..ArrayOfObjectDefinitionRequest::default()
+        }),
+        ..DefinitionRequestMsg::default()
+    };
+    let response = client.describe(&request).await.unwrap();
+    let Some(extended) = &response.object_definition[0].extended_properties else {
+        return Vec::new();
+    };
+    extended
+        .extended_property
+        .iter()
+        .map(|property| match property {
+            AnyPropertyDefinition::PropertyDefinition(property) => {
+                (property.name.clone().unwrap_or_default(), property.id)
+            }
+            other => panic!("expected a PropertyDefinition, got {other:?}"),
+        })
+        .collect()
+}
+
+fn named_ids(pairs: &[(&str, i32)]) -> Vec<(String, Option<i32>)> {
+    pairs
+        .iter()
+        .map(|(name, id)| ((*name).to_owned(), Some(*id)))
+        .collect()
+}
+
+#[tokio::test]
+async fn restart_keeps_attribute_ids() {
+    let path = state_path("attribute-ids");
+    let config = || Config::default().seed(5).state_file(&path);
+    let (emulator, client) = start(config()).await;
+    create_attribute(&client, "UniqueID").await;
+    emulator.stop().await;
+
+    // The attribute keeps its ID, and the attribute ID generator continues where it
+    // stopped: these are its first two draws for seed 5, as without a restart.
+    let (_emulator, client) = start(config()).await;
+    create_attribute(&client, "Region").await;
+    assert_eq!(
+        attribute_ids(&client).await,
+        named_ids(&[("UniqueID", 48105), ("Region", 397733)])
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+/// A state file as the emulator wrote it before profile attributes had IDs, with the ID
+/// generator at 123456789.
+const FILE_WITHOUT_ATTRIBUTE_IDS: &str = r#"{"format_version":1,"id_generator":123456789,"all_subscribers_list_id":1234,"tokens":{},"profile_attributes":[{"object_id":"0c4b6c1e-1f40-4a4e-9d1e-3c6f2a9b8d70","name":"UniqueID","property_type":"string"},{"object_id":"5d2e8f3a-7b61-4c09-a2d4-8e1f0b7c6a53","name":"Region","property_type":"string"}],"data_extensions":[],"definitions":[],"subscribers":[],"events":[],"last_batches":{}}"#;
+
+#[tokio::test]
+async fn older_file_gets_attribute_ids() {
+    let path = state_path("older-attributes");
+    std::fs::write(&path, FILE_WITHOUT_ATTRIBUTE_IDS).unwrap();
+
+    // The IDs are the first two draws of the attribute ID generator started from the
+    // file's ID generator position, so every load of the file gives the same IDs.
+    let expected = named_ids(&[("UniqueID", 89446), ("Region", 556008)]);
+    for _ in 0..2 {
+        let (emulator, client) = start(Config::default().state_file(&path)).await;
+        assert_eq!(attribute_ids(&client).await, expected);
+        emulator.stop().await;
+    }
+
+    // A change writes the drawn IDs to the file, with the generator's position after them.
+    let (emulator, client) = start(Config::default().state_file(&path)).await;
+    create_attribute(&client, "Tier").await;
+    emulator.stop().await;
+    let (_emulator, client) = start(Config::default().state_file(&path)).await;
+    assert_eq!(
+        attribute_ids(&client).await,
+        named_ids(&[("UniqueID", 89446), ("Region", 556008), ("Tier", 392036)])
+    );
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Returns the SubscriberKey and ID of every subscriber.
+async fn subscriber_ids(client: &Client) -> Vec<(String, i32)> {
+    let response = client
+        .retrieve(&retrieve_request("Subscriber", &["SubscriberKey", "ID"]))
+        .await
+        .unwrap();
+    response
+        .results
+        .iter()
+        .map(|object| match object {
+            AnyApiObject::Subscriber(subscriber) => (
+                subscriber.subscriber_key.clone().unwrap_or_default(),
+                subscriber.id.expect("a subscriber with an ID"),
+            ),
+            other => panic!("expected a Subscriber, got {other:?}"),
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn restart_keeps_subscriber_index() {
+    let path = state_path("subscriber-index");
+    let (emulator, client) = start(Config::default().state_file(&path)).await;
+    fill(&client).await;
+    let before = subscriber_ids(&client).await;
+    assert_eq!(before.len(), 1);
+    assert_eq!(before[0].0, "a@example.com");
+    emulator.stop().await;
+
+    // A send to the same SubscriberKey after a restart updates the loaded subscriber
+    // rather than adding a second one.
+    let (_emulator, client) = start(Config::default().state_file(&path)).await;
+    let send = CreateRequest {
+        objects: vec![AnyApiObject::from(TriggeredSend {
+            triggered_send_definition: TriggeredSendDefinition {
+                customer_key: Some("welcome".to_owned()),
+                ..TriggeredSendDefinition::default()
+            },
+            subscribers: vec![Subscriber {
+                email_address: Some("a.new@example.com".to_owned()),
+                subscriber_key: Some("a@example.com".to_owned()),
+                ..Subscriber::default()
+            }],
+            ..TriggeredSend::default()
+        })],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&send).await.unwrap().overall_status, "OK");
+    assert_eq!(subscriber_ids(&client).await, before);
+    let _ = std::fs::remove_file(&path);
+}
+
+/// Returns the OrderID of every row that `request` retrieves.
+async fn order_ids(client: &Client, request: &RetrieveRequestMsg) -> Vec<String> {
+    let response = client.retrieve(request).await.unwrap();
+    assert_eq!(response.overall_status, "OK", "{response:?}");
+    response
+        .results
+        .iter()
+        .map(|object| {
+            let AnyApiObject::DataExtensionObject(row) = object else {
+                panic!("expected a row, got {object:?}");
+            };
+            let property = &row.properties.as_ref().unwrap().property[0];
+            let AnyApiProperty::ApiProperty(property) = property else {
+                panic!("expected an APIProperty, got {property:?}");
+            };
+            property.value.clone()
+        })
+        .collect()
+}
+
+async fn add_order(client: &Client, order_id: &str) {
+    let row = AnyApiObject::from(DataExtensionObject {
+        name: Some("Orders".to_owned()),
+        properties: Some(ObjectExtensionProperties {
+            property: vec![AnyApiProperty::from(ApiProperty {
+                name: "OrderID".to_owned(),
+                value: order_id.to_owned(),
+                ..ApiProperty::default()
+            })],
+            ..ObjectExtensionProperties::default()
+        }),
+        ..DataExtensionObject::default()
+    });
+    let create = CreateRequest {
+        objects: vec![row],
+        ..CreateRequest::default()
+    };
+    assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
+    // The since-last-batch window ends one millisecond before the retrieve, so the row
+    // must be older than that.
+    tokio::time::sleep(std::time::Duration::from_millis(2)).await;
+}
+
+#[tokio::test]
+async fn repeat_after_restart() {
+    let path = state_path("repeat");
+    let (emulator, client) = start(Config::default().state_file(&path)).await;
+    fill(&client).await;
+    let mut batch = retrieve_request("DataExtensionObject[Orders]", &["OrderID"]);
+    batch.retrieve_request.retrieve_all_since_last_batch = Some(true);
+    let mut repeat = batch.clone();
+    repeat.retrieve_request.repeat_last_result = Some(true);
+
+    add_order(&client, "A-18").await;
+    assert_eq!(order_ids(&client, &batch).await, ["A-17", "A-18"]);
+    add_order(&client, "A-19").await;
+    assert_eq!(order_ids(&client, &batch).await, ["A-19"]);
+    emulator.stop().await;
+
+    // The repeat after the restart returns the last window only, not every row up to its
+    // end, and leaves the mark where it was.
+    let (_emulator, client) = start(Config::default().state_file(&path)).await;
+    add_order(&client, "A-20").await;
+    assert_eq!(order_ids(&client, &repeat).await, ["A-19"]);
+    assert_eq!(order_ids(&client, &batch).await, ["A-20"]);
     let _ = std::fs::remove_file(&path);
 }
