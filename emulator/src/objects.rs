@@ -24,12 +24,15 @@ pub(crate) const PARTNER_NAMESPACE: &str = "http://exacttarget.com/wsdl/partnerA
 pub(crate) struct Failure {
     pub(crate) code: i32,
     pub(crate) message: String,
+    /// The subscribers of a failed triggered send that could not be sent to, and why.
+    pub(crate) subscriber_failures: Vec<SubscriberResult>,
 }
 
 pub(crate) fn fail<T>(code: i32, message: impl Into<String>) -> Result<T, Failure> {
     Err(Failure {
         code,
         message: message.into(),
+        subscriber_failures: Vec::new(),
     })
 }
 
@@ -118,7 +121,7 @@ pub(crate) fn create(
                 base.status_code = "Error".to_owned();
                 base.status_message = failure.message;
                 base.error_code = Some(failure.code);
-                subscriber_failures = Vec::new();
+                subscriber_failures = failure.subscriber_failures;
                 triggered = is_send;
             }
         }
@@ -193,6 +196,7 @@ fn create_one(
                     "Cannot perform Create on objects of type {}",
                     other.type_name()
                 ),
+                subscriber_failures: Vec::new(),
             },
             false,
         )),
@@ -512,12 +516,14 @@ fn trigger_send(
         });
     }
     if pending.is_empty() {
-        // Limitation: the SubscriberFailures of a send whose subscribers all fail are not
-        // returned, because a failed result carries only ErrorCode and StatusMessage here.
-        return fail(
-            180008,
-            "Unable to queue Triggered Send request. There are no valid subscribers.",
-        );
+        // The service's result for this code tells the client to check SubscriberFailures,
+        // so the failed result lists why each subscriber failed.
+        return Err(Failure {
+            code: 180008,
+            message: "Unable to queue Triggered Send request. There are no valid subscribers."
+                .to_owned(),
+            subscriber_failures,
+        });
     }
     if state.definitions[index].status == DefinitionStatus::Active {
         let now = clock::now_millis();

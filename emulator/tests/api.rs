@@ -679,6 +679,56 @@ async fn send_new_definition_18001() {
     );
 }
 
+/// A send whose every subscriber fails gets ErrorCode 180008, and SubscriberFailures says
+/// why each one failed.
+#[tokio::test]
+async fn send_without_valid_subscriber_180008() {
+    let emulator = start(Config::default()).await;
+    let client = client(&emulator);
+    send_setup(&client, "welcome").await;
+    set_status(&client, "welcome", TriggeredSendStatusEnum::Active).await;
+    let mut request = send("welcome", "not-an-address", "u-3");
+    let AnyApiObject::TriggeredSend(triggered) = &mut request.objects[0] else {
+        unreachable!("send builds a TriggeredSend");
+    };
+    triggered.subscribers.insert(
+        0,
+        Subscriber {
+            subscriber_key: Some("no-address".to_owned()),
+            ..Subscriber::default()
+        },
+    );
+    let response = client.create(&request).await.unwrap();
+    assert_eq!(response.overall_status, "Error");
+    let result = send_result(&response);
+    assert_eq!(result.status_code, "Error");
+    assert_eq!(result.error_code, Some(180008));
+    assert_eq!(
+        result.status_message,
+        "Unable to queue Triggered Send request. There are no valid subscribers."
+    );
+    let failures: Vec<(Option<&str>, &str, Option<&str>, Option<i32>)> = result
+        .subscriber_failures
+        .iter()
+        .map(|failure| {
+            (
+                failure.subscriber.subscriber_key.as_deref(),
+                failure.error_code.as_str(),
+                failure.error_description.as_deref(),
+                failure.ordinal,
+            )
+        })
+        .collect();
+    assert_eq!(
+        failures,
+        [
+            (Some("no-address"), "4", Some("Missing Email"), Some(0)),
+            (Some("not-an-address"), "5", Some("Invalid Email"), Some(1)),
+        ]
+    );
+    assert!(send_log(&client, "u-3").await.is_empty());
+}
+
 #[tokio::test]
 async fn send_inactive_queues_until_active() {
     let emulator = start(Config::default()).await;

@@ -4,7 +4,8 @@ use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use sfmc_partner_api::outcome::CheckedApi as _;
+use sfmc_partner_api::PartnerApi as _;
+use sfmc_partner_api::outcome::Outcome as _;
 use sfmc_partner_api::{
     AnyApiObject, AnyCreateResult, Attribute, CreateRequest, Subscriber, TriggeredSend,
     TriggeredSendDefinition, TriggeredSendStatusEnum, filter,
@@ -159,7 +160,7 @@ pub async fn run(
         objects: vec![AnyApiObject::from(send)],
         ..Default::default()
     };
-    let response = client.create_checked(&create).await.map_err(|error| {
+    let rejected = |error: ClientError| {
         let hint = match error.error_code() {
             Some(18001 | 18002) => {
                 "the triggered send definition is missing or not active: run `sfmc-track setup`"
@@ -172,7 +173,11 @@ pub async fn run(
             error,
         )
         .hint(hint)
-    })?;
+    };
+    // The subscriber failures are read before the overall status is checked, because they
+    // say why a send failed: the service fails a send none of whose subscribers is valid
+    // with ErrorCode 180008, and lists the reasons only there.
+    let response = client.create(&create).await.map_err(rejected)?;
     for result in &response.results {
         let AnyCreateResult::TriggeredSendCreateResult(result) = result else {
             continue;
@@ -191,6 +196,7 @@ pub async fn run(
             .hint("check the email address and the subscriber's status"));
         }
     }
+    let response = response.check().map_err(rejected)?;
     Ok(Receipt {
         unique_id,
         subscriber_key,

@@ -490,6 +490,32 @@ async fn undefined_attribute_is_reported() {
     );
 }
 
+/// A send whose only subscriber is invalid fails as a whole (ErrorCode 180008), and the
+/// message gives the subscriber's own error.
+#[tokio::test(flavor = "multi_thread")]
+async fn send_invalid_address_fails() {
+    let emulator = start(config()).await;
+    sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
+    let run = sfmc_track(&emulator, &["send", "--to", "not-an-address"]).await;
+    assert_eq!(run.code, 1, "{run:?}");
+    assert_eq!(run.stdout, "");
+    let (message, rest) = run
+        .stderr
+        .split_once(", RequestID ")
+        .expect("a RequestID in the message");
+    assert_eq!(
+        message,
+        "error: send failed: the service did not send to not-an-address: Invalid Email \
+         (subscriber error code 5"
+    );
+    let (request_id, hint) = rest.split_once(")\n").expect("the end of the message");
+    assert_eq!(request_id.len(), 36, "{request_id}");
+    assert_eq!(
+        hint,
+        "  hint: check the email address and the subscriber's status\n"
+    );
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn send_without_definition_fails() {
     let emulator = start(config()).await;
