@@ -707,7 +707,7 @@ async fn send_without_valid_subscriber_180008() {
         result.status_message,
         "Unable to queue Triggered Send request. There are no valid subscribers."
     );
-    let failures: Vec<(Option<&str>, &str, Option<&str>, Option<i32>)> = result
+    let failures: Vec<_> = result
         .subscriber_failures
         .iter()
         .map(|failure| {
