@@ -7,18 +7,17 @@ mod support;
 use sfmc_emulator::{Config, Emulator, TOLERANCE_CHECK_ELEMENT};
 use sfmc_partner_api::{
     AnyApiObject, AnyApiProperty, AnyCreateResult, AnyDeleteResult, AnyFilterPart,
-    AnyPropertyDefinition, AnyUpdateResult, ApiProperty, ArrayOfObjectDefinitionRequest,
-    ConfigureRequestMsg, ConfigureRequestMsgConfigurations, CreateRequest, DataExtension,
-    DataExtensionField, DataExtensionFields, DataExtensionObject, DataExtensionObjectKeys,
-    DefinitionRequestMsg, DeleteRequest, ObjectDefinitionRequest, ObjectExtensionProperties,
-    PartnerApi, PropertyDefinition, PropertyType, RetrieveRequest, RetrieveRequestMsg,
-    RetrieveResponseMsg, SimpleFilterPart, SimpleOperators, Subscriber, SystemStatusRequestMsg,
-    SystemStatusType, TriggeredSend, TriggeredSendDefinition, TriggeredSendStatusEnum,
-    UpdateRequest, VersionInfoRequestMsg,
+    AnyPropertyDefinition, AnyUpdateResult, ArrayOfObjectDefinitionRequest, ConfigureRequestMsg,
+    ConfigureRequestMsgConfigurations, CreateRequest, DataExtension, DataExtensionField,
+    DataExtensionFields, DefinitionRequestMsg, DeleteRequest, ObjectDefinitionRequest, PartnerApi,
+    PropertyDefinition, PropertyType, RetrieveRequest, RetrieveRequestMsg, RetrieveResponseMsg,
+    SimpleFilterPart, SimpleOperators, Subscriber, SystemStatusRequestMsg, SystemStatusType,
+    TriggeredSend, TriggeredSendDefinition, TriggeredSendStatusEnum, UpdateRequest,
+    VersionInfoRequestMsg,
 };
 use sfmc_runtime::client::{Client, RetryPolicy, UsernameToken};
 use sfmc_runtime::xml::Nillable;
-use support::post_soap11;
+use support::{orders_row, post_soap11};
 
 async fn start(config: Config) -> (Emulator, Client) {
     let emulator = Emulator::start(config.account("api-user", "pa55word").seed(5))
@@ -31,34 +30,6 @@ async fn start(config: Config) -> (Emulator, Client) {
         .build()
         .expect("the client should build");
     (emulator, client)
-}
-
-fn properties(pairs: &[(&str, &str)]) -> Vec<AnyApiProperty> {
-    pairs
-        .iter()
-        .map(|(name, value)| {
-            AnyApiProperty::from(ApiProperty {
-                name: (*name).to_owned(),
-                value: (*value).to_owned(),
-                ..ApiProperty::default()
-            })
-        })
-        .collect()
-}
-
-fn row(values: &[(&str, &str)], keys: &[(&str, &str)]) -> AnyApiObject {
-    AnyApiObject::from(DataExtensionObject {
-        customer_key: Some("Orders".to_owned()),
-        properties: (!values.is_empty()).then(|| ObjectExtensionProperties {
-            property: properties(values),
-            ..ObjectExtensionProperties::default()
-        }),
-        keys: (!keys.is_empty()).then(|| DataExtensionObjectKeys {
-            key: properties(keys),
-            ..DataExtensionObjectKeys::default()
-        }),
-        ..DataExtensionObject::default()
-    })
 }
 
 fn retrieve_request(object_type: &str, names: &[&str]) -> RetrieveRequestMsg {
@@ -95,8 +66,8 @@ async fn orders(client: &Client, primary_key: bool) {
     assert_eq!(client.create(&create).await.unwrap().overall_status, "OK");
     let rows = CreateRequest {
         objects: vec![
-            row(&[("OrderID", "A-1"), ("Status", "new")], &[]),
-            row(&[("OrderID", "A-2"), ("Status", "new")], &[]),
+            orders_row(&[("OrderID", "A-1"), ("Status", "new")], &[]),
+            orders_row(&[("OrderID", "A-2"), ("Status", "new")], &[]),
         ],
         ..CreateRequest::default()
     };
@@ -188,7 +159,7 @@ async fn row_update_by_key() {
     let (_emulator, client) = start(Config::default()).await;
     orders(&client, true).await;
     let request = UpdateRequest {
-        objects: vec![row(&[("Status", "shipped")], &[("OrderID", "A-1")])],
+        objects: vec![orders_row(&[("Status", "shipped")], &[("OrderID", "A-1")])],
         ..UpdateRequest::default()
     };
     let response = client.update(&request).await.unwrap();
@@ -207,7 +178,7 @@ async fn row_update_by_key() {
 
     // The key may also travel among the Properties.
     let request = UpdateRequest {
-        objects: vec![row(&[("OrderID", "A-2"), ("Status", "held")], &[])],
+        objects: vec![orders_row(&[("OrderID", "A-2"), ("Status", "held")], &[])],
         ..UpdateRequest::default()
     };
     assert_eq!(client.update(&request).await.unwrap().overall_status, "OK");
@@ -219,9 +190,15 @@ async fn row_update_errors() {
     let (_emulator, client) = start(Config::default()).await;
     orders(&client, true).await;
     let cases = [
-        (row(&[("Status", "x")], &[("OrderID", "A-9")]), 310002),
-        (row(&[("Status", "x")], &[]), 310001),
-        (row(&[("Colour", "x")], &[("OrderID", "A-1")]), 310006),
+        (
+            orders_row(&[("Status", "x")], &[("OrderID", "A-9")]),
+            310002,
+        ),
+        (orders_row(&[("Status", "x")], &[]), 310001),
+        (
+            orders_row(&[("Colour", "x")], &[("OrderID", "A-1")]),
+            310006,
+        ),
     ];
     for (object, code) in cases {
         let request = UpdateRequest {
@@ -240,7 +217,7 @@ async fn row_change_needs_primary_key() {
     let (_emulator, client) = start(Config::default()).await;
     orders(&client, false).await;
     let request = DeleteRequest {
-        objects: vec![row(&[], &[("OrderID", "A-1")])],
+        objects: vec![orders_row(&[], &[("OrderID", "A-1")])],
         ..DeleteRequest::default()
     };
     let response = client.delete(&request).await.unwrap();
@@ -253,7 +230,7 @@ async fn row_delete_by_key() {
     let (_emulator, client) = start(Config::default()).await;
     orders(&client, true).await;
     let request = DeleteRequest {
-        objects: vec![row(&[], &[("OrderID", "A-2")])],
+        objects: vec![orders_row(&[], &[("OrderID", "A-2")])],
         ..DeleteRequest::default()
     };
     let response = client.delete(&request).await.unwrap();

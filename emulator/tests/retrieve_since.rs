@@ -1,17 +1,19 @@
 //! RetrieveAllSinceLastBatch on every object type the emulator retrieves, RepeatLastResult,
 //! and QueryAllAccounts.
 
+mod support;
+
 use std::time::Duration;
 
 use sfmc_emulator::{Config, Emulator};
 use sfmc_partner_api::{
-    AnyApiObject, AnyApiProperty, AnyFilterPart, ApiProperty, CreateRequest, DataExtension,
-    DataExtensionField, DataExtensionFields, DataExtensionObject, DataExtensionObjectKeys,
-    DeleteRequest, ObjectExtensionProperties, PartnerApi, RetrieveRequest, RetrieveRequestMsg,
+    AnyApiObject, AnyApiProperty, AnyFilterPart, CreateRequest, DataExtension, DataExtensionField,
+    DataExtensionFields, DeleteRequest, PartnerApi, RetrieveRequest, RetrieveRequestMsg,
     SimpleFilterPart, SimpleOperators, Subscriber, TriggeredSend, TriggeredSendDefinition,
     TriggeredSendStatusEnum, UpdateRequest,
 };
 use sfmc_runtime::client::{Client, RetryPolicy, UsernameToken};
+use support::orders_row;
 
 async fn start() -> (Emulator, Client) {
     let emulator = Emulator::start(Config::default().account("api-user", "pa55word").seed(9))
@@ -304,36 +306,6 @@ async fn subscriber_changes() {
     assert!(values(&client, &batch).await.is_empty());
 }
 
-fn pairs(pairs: &[(&str, &str)]) -> Vec<AnyApiProperty> {
-    pairs
-        .iter()
-        .map(|(name, value)| {
-            AnyApiProperty::from(ApiProperty {
-                name: (*name).to_owned(),
-                value: (*value).to_owned(),
-                ..ApiProperty::default()
-            })
-        })
-        .collect()
-}
-
-/// Returns a row of the data extension Orders with the properties `values` and the keys
-/// `keys`.
-fn order(values: &[(&str, &str)], keys: &[(&str, &str)]) -> AnyApiObject {
-    AnyApiObject::from(DataExtensionObject {
-        customer_key: Some("Orders".to_owned()),
-        properties: (!values.is_empty()).then(|| ObjectExtensionProperties {
-            property: pairs(values),
-            ..ObjectExtensionProperties::default()
-        }),
-        keys: (!keys.is_empty()).then(|| DataExtensionObjectKeys {
-            key: pairs(keys),
-            ..DataExtensionObjectKeys::default()
-        }),
-        ..DataExtensionObject::default()
-    })
-}
-
 /// Creates the data extension Orders, keyed by OrderID, with a Status column.
 async fn orders(client: &Client) {
     let key = DataExtensionField {
@@ -361,8 +333,8 @@ async fn row_update_and_delete() {
     create(
         &client,
         vec![
-            order(&[("OrderID", "A-1"), ("Status", "new")], &[]),
-            order(&[("OrderID", "A-2"), ("Status", "new")], &[]),
+            orders_row(&[("OrderID", "A-1"), ("Status", "new")], &[]),
+            orders_row(&[("OrderID", "A-2"), ("Status", "new")], &[]),
         ],
     )
     .await;
@@ -372,14 +344,14 @@ async fn row_update_and_delete() {
 
     update(
         &client,
-        order(&[("Status", "shipped")], &[("OrderID", "A-2")]),
+        orders_row(&[("Status", "shipped")], &[("OrderID", "A-2")]),
     )
     .await;
     settle().await;
     assert_eq!(values(&client, &batch).await, ["A-2"]);
 
     let delete = DeleteRequest {
-        objects: vec![order(&[], &[("OrderID", "A-1")])],
+        objects: vec![orders_row(&[], &[("OrderID", "A-1")])],
         ..DeleteRequest::default()
     };
     assert_eq!(client.delete(&delete).await.unwrap().overall_status, "OK");
@@ -394,13 +366,13 @@ async fn repeat_last_result_same_rows() {
     let plain = request("DataExtensionObject[Orders]", "OrderID", None);
     let batch = since(plain.clone());
 
-    create(&client, vec![order(&[("OrderID", "A-1")], &[])]).await;
+    create(&client, vec![orders_row(&[("OrderID", "A-1")], &[])]).await;
     settle().await;
     assert_eq!(values(&client, &batch).await, ["A-1"]);
 
     // A repeat returns the previous batch again, without the row added since, and does
     // not move the mark: the next batch still returns that row.
-    create(&client, vec![order(&[("OrderID", "A-2")], &[])]).await;
+    create(&client, vec![orders_row(&[("OrderID", "A-2")], &[])]).await;
     settle().await;
     assert_eq!(values(&client, &repeat(plain.clone())).await, ["A-1"]);
     assert_eq!(values(&client, &repeat(plain.clone())).await, ["A-1"]);

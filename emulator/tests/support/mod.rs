@@ -4,6 +4,10 @@
 
 use std::path::PathBuf;
 
+use sfmc_partner_api::{
+    AnyApiObject, AnyApiProperty, ApiProperty, DataExtensionObject, DataExtensionObjectKeys,
+    ObjectExtensionProperties,
+};
 use sfmc_runtime::xml::{Message, XSI_NAMESPACE};
 
 /// Returns the text of the reference envelope `name` in `tests/fixtures/wire/`.
@@ -85,4 +89,35 @@ pub fn body<M: Message>(envelope: &str) -> M {
     let standalone = inner.replacen(&open, &format!("{open} xmlns:xsi=\"{XSI_NAMESPACE}\""), 1);
     M::from_xml(standalone.as_bytes())
         .unwrap_or_else(|error| panic!("cannot read {}: {error}\n{envelope}", M::ELEMENT))
+}
+
+/// Returns name and value pairs as the `Property` or `Key` elements of a row.
+pub fn api_properties(pairs: &[(&str, &str)]) -> Vec<AnyApiProperty> {
+    pairs
+        .iter()
+        .map(|(name, value)| {
+            AnyApiProperty::from(ApiProperty {
+                name: (*name).to_owned(),
+                value: (*value).to_owned(),
+                ..ApiProperty::default()
+            })
+        })
+        .collect()
+}
+
+/// Returns a row of the data extension Orders with the properties `values` and the keys
+/// `keys`, either left out when empty.
+pub fn orders_row(values: &[(&str, &str)], keys: &[(&str, &str)]) -> AnyApiObject {
+    AnyApiObject::from(DataExtensionObject {
+        customer_key: Some("Orders".to_owned()),
+        properties: (!values.is_empty()).then(|| ObjectExtensionProperties {
+            property: api_properties(values),
+            ..ObjectExtensionProperties::default()
+        }),
+        keys: (!keys.is_empty()).then(|| DataExtensionObjectKeys {
+            key: api_properties(keys),
+            ..DataExtensionObjectKeys::default()
+        }),
+        ..DataExtensionObject::default()
+    })
 }
