@@ -4,7 +4,7 @@ mod support;
 
 use support::{
     EMAIL_ID, PASSWORD, TO, USERNAME, client, config, send_many, sfmc_track, sfmc_track_with_env,
-    start, subscriber_id,
+    start, subscriber_id, temp_folder,
 };
 
 use std::time::Duration;
@@ -114,8 +114,7 @@ async fn setup_twice_changes_nothing() {
 /// sends the Configure that creates one: here every Configure is dropped.
 #[tokio::test(flavor = "multi_thread")]
 async fn setup_finds_attribute_by_describe() {
-    let folder = std::env::temp_dir().join(format!("sfmc-track-describe-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("describe");
     let state = folder.join("state.json");
     let emulator = start(config().state_file(&state)).await;
     let first = sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
@@ -624,8 +623,7 @@ async fn config_check_hides_secrets() {
 #[tokio::test(flavor = "multi_thread")]
 async fn config_file_is_read() {
     let emulator = start(config()).await;
-    let folder = std::env::temp_dir().join(format!("sfmc-track-test-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("test");
     let path = folder.join("config.toml");
     std::fs::write(
         &path,
@@ -733,8 +731,7 @@ async fn bulk_ten_thousand_ids() {
     let emulator = start(config()).await;
     sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
     send_many(&emulator, 10_000).await;
-    let folder = std::env::temp_dir().join(format!("sfmc-track-bulk-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("bulk");
     let path = folder.join("ids.txt");
     let mut ids: Vec<String> = (0..10_000).map(|i| format!("id-{i}")).collect();
     ids.insert(5_000, "missing-1".to_owned());
@@ -788,8 +785,7 @@ async fn bulk_csv_input_and_json() {
     let emulator = start(config()).await;
     sfmc_track(&emulator, &["--email-id", EMAIL_ID, "setup"]).await;
     send_many(&emulator, 3).await;
-    let folder = std::env::temp_dir().join(format!("sfmc-track-csv-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("csv");
     let path = folder.join("ids.csv");
     std::fs::write(&path, "name,uniqueid\n\"Doe, Jane\",id-2\nJohn,nobody\n").unwrap();
 
@@ -1202,8 +1198,7 @@ async fn track_event_type_denied() {
         )
     );
 
-    let folder = std::env::temp_dir().join(format!("sfmc-track-denied-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("denied");
     let path = folder.join("ids.txt");
     std::fs::write(&path, "denied\n").unwrap();
     let bulk = sfmc_track(

@@ -7,7 +7,7 @@ mod support;
 
 use support::{
     DEFINITION_KEY, TO, client, command, config, retrieve, send_many, setup, sfmc_track, start,
-    subscriber_id,
+    subscriber_id, temp_folder,
 };
 
 use std::time::Duration;
@@ -169,8 +169,7 @@ async fn paused_definition_queues_the_send() {
 async fn send_reports_unreadable_status() {
     // The state file carries the account set up by the first emulator to the second, whose
     // every Retrieve fails, so only the status read after the send fails.
-    let folder = std::env::temp_dir().join(format!("sfmc-track-status-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("status");
     let state = folder.join("state.json");
     let emulator = start(config().state_file(&state)).await;
     setup(&emulator).await;
@@ -225,11 +224,7 @@ async fn interrupt_bulk(format: &str, started: fn(&str) -> bool) -> Interrupted 
     let emulator = start(config().latency("Retrieve", Duration::from_millis(150))).await;
     setup(&emulator).await;
     send_many(&emulator, BULK_IDS).await;
-    let folder = std::env::temp_dir().join(format!(
-        "sfmc-track-interrupt-{format}-{}",
-        std::process::id()
-    ));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder(&format!("interrupt-{format}"));
     let path = folder.join("ids.txt");
     let ids: Vec<String> = (0..BULK_IDS).map(|i| format!("id-{i}")).collect();
     std::fs::write(&path, ids.join("\n") + "\n").unwrap();
@@ -377,8 +372,7 @@ async fn progress_not_drawn_off_terminal() {
     );
 
     // The progress bar would draw after each of the three batches.
-    let folder = std::env::temp_dir().join(format!("sfmc-track-quiet-{}", std::process::id()));
-    std::fs::create_dir_all(&folder).unwrap();
+    let folder = temp_folder("quiet");
     let path = folder.join("ids.txt");
     std::fs::write(&path, "quiet\nnobody\nquiet\n").unwrap();
     let bulk = sfmc_track(

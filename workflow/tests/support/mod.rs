@@ -182,3 +182,11 @@ pub async fn send_many(emulator: &Emulator, count: usize) {
             .expect("triggered send");
     }
 }
+
+/// Creates and returns the folder `sfmc-track-NAME-PID` in the system's temporary folder,
+/// for the files of one test.
+pub fn temp_folder(name: &str) -> std::path::PathBuf {
+    let folder = std::env::temp_dir().join(format!("sfmc-track-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&folder).expect("the test folder should be created");
+    folder
+}
