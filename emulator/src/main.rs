@@ -1,6 +1,7 @@
 //! `sfmc-emulator`: serves the partnerAPI emulator until interrupted.
 
 use std::collections::BTreeSet;
+use std::io::IsTerminal as _;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -231,11 +232,13 @@ fn config(arguments: &Arguments) -> Result<Config, String> {
 
 #[tokio::main]
 async fn main() -> ExitCode {
+    // Colours only on a terminal, so that a log redirected to a file stays plain text.
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
                 .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
         )
+        .with_ansi(std::io::stdout().is_terminal())
         .init();
     let arguments = Arguments::parse();
     let config = match config(&arguments) {
