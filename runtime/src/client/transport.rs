@@ -99,6 +99,10 @@ impl Transport {
 /// NOTE: every client builds this configuration, but the tests run over plain HTTP on
 /// loopback, so no test completes a TLS handshake with it.
 fn tls_config() -> Result<rustls::ClientConfig, Error> {
+    // rustls 0.23.48 deprecates the ring provider because it has no post-quantum key
+    // exchange. It stays because the aws-lc-rs provider builds a C library, which the
+    // toolkit avoids, and TLS 1.2 and 1.3 work without post-quantum key exchange.
+    #[allow(deprecated, reason = "ring is chosen over aws-lc-rs; see above")]
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
