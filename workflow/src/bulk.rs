@@ -66,47 +66,82 @@ pub struct Summary {
 }
 
 /// Reads UniqueIDs from `input`: one per line, or a CSV file whose header has a column named
-/// like `attribute` (compared without case). Blank lines are skipped.
+/// like `attribute` (compared without case). A first line that is only the attribute's name
+/// is the header of a one-column CSV file. Blank lines and a UTF-8 byte order mark are
+/// skipped. Messages refer to the input as `the input`, and [`read_named_ids`] takes a name
+/// for it.
+///
+/// The iterator ends after the first failure, so that a reader that fails on every call
+/// cannot make it run forever.
 ///
 /// # Errors
-/// A usage failure when the input cannot be read, or a CSV header lacks the column.
-pub fn read_ids(
-    input: impl BufRead,
-    attribute: &str,
-) -> impl Iterator<Item = Result<String, Failure>> {
+/// A usage failure naming the input and line when a line cannot be read or is not UTF-8,
+/// or when a CSV header lacks the column.
+pub fn read_ids<'a>(
+    input: impl BufRead + 'a,
+    attribute: &'a str,
+) -> impl Iterator<Item = Result<String, Failure>> + 'a {
+    read_named_ids(input, "the input", attribute)
+}
+
+/// Reads UniqueIDs from `input` as [`read_ids`] does, with `name`, such as the file's path,
+/// naming the input in messages.
+///
+/// # Errors
+/// As [`read_ids`], naming the input `name`.
+pub fn read_named_ids<'a>(
+    input: impl BufRead + 'a,
+    name: &'a str,
+    attribute: &'a str,
+) -> impl Iterator<Item = Result<String, Failure>> + 'a {
+    let step = "track: reading IDs";
     let mut column: Option<Option<usize>> = None;
-    input.lines().enumerate().filter_map(move |(index, line)| {
-        let line = match line {
+    let ids = input.lines().enumerate().filter_map(move |(index, line)| {
+        let number = index + 1;
+        let mut line = match line {
             Ok(line) => line,
+            Err(error) if error.kind() == std::io::ErrorKind::InvalidData => {
+                return Some(Err(Failure::usage(
+                    step,
+                    format!("line {number} of {name} is not valid UTF-8"),
+                )
+                .hint("save the file as UTF-8")));
+            }
             Err(error) => {
                 return Some(Err(Failure::usage(
-                    "track: reading IDs",
-                    format!("cannot read line {}: {error}", index + 1),
+                    step,
+                    format!("cannot read line {number} of {name}: {error}"),
                 )));
             }
         };
+        if index == 0 {
+            if let Some(rest) = line.strip_prefix('\u{feff}') {
+                line = rest.to_owned();
+            }
+        }
         if line.trim().is_empty() {
             return None;
         }
         let position = match column {
             Some(position) => position,
-            None if line.contains(',') => {
+            None => {
                 let header = csv_fields(&line);
                 let found = header
                     .iter()
-                    .position(|name| name.trim().eq_ignore_ascii_case(attribute));
-                if found.is_none() {
+                    .position(|field| field.trim().eq_ignore_ascii_case(attribute));
+                if found.is_none() && line.contains(',') {
                     return Some(Err(Failure::usage(
-                        "track: reading IDs",
-                        format!("the CSV header has no column named {attribute}"),
+                        step,
+                        format!("the CSV header of {name} has no column named {attribute}"),
                     )
                     .hint("name the column after the attribute, or give one ID per line")));
                 }
                 column = Some(found);
-                return None;
-            }
-            None => {
-                column = Some(None);
+                if found.is_some() {
+                    // The header names the column and is not an ID.
+                    return None;
+                }
+                // A first line that is not a header is the first ID of a plain list.
                 None
             }
         };
@@ -116,6 +151,13 @@ pub fn read_ids(
         };
         let id = id.trim().to_owned();
         (!id.is_empty()).then_some(Ok(id))
+    });
+    ids.scan(false, |failed, id| {
+        if *failed {
+            return None;
+        }
+        *failed = id.is_err();
+        Some(id)
     })
 }
 
@@ -366,12 +408,66 @@ mod tests {
 
     #[test]
     fn read_ids_csv_without_column() {
-        let first = read_ids("Name,Email\na,b\n".as_bytes(), "UniqueID").next();
-        let message = first.unwrap().unwrap_err().to_string();
+        let results: Vec<_> = read_named_ids("Name,Email\na,b\n".as_bytes(), "ids.csv", "UniqueID")
+            .map(|id| id.map_err(|failure| failure.to_string()))
+            .collect();
         assert_eq!(
-            message,
-            "track: reading IDs failed: the CSV header has no column named UniqueID\n  \
-             hint: name the column after the attribute, or give one ID per line"
+            results,
+            [Err(
+                "track: reading IDs failed: the CSV header of ids.csv has no column named UniqueID\n  \
+                 hint: name the column after the attribute, or give one ID per line"
+                    .to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn read_ids_one_column_csv() {
+        assert_eq!(ids("UniqueID\nx-1\n\"x-2\"\n"), ["x-1", "x-2"]);
+        assert_eq!(ids("\u{feff}uniqueid\r\nx-1\r\n"), ["x-1"]);
+        assert_eq!(ids("\u{feff}x-1\nx-2\n"), ["x-1", "x-2"]);
+    }
+
+    /// A reader that fails on every call, as reading a directory does.
+    struct Failing;
+
+    impl std::io::Read for Failing {
+        fn read(&mut self, _: &mut [u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::other("always fails"))
+        }
+    }
+
+    #[test]
+    fn read_ids_stops_at_first_error() {
+        let input = std::io::BufReader::new(Failing);
+        let results: Vec<_> = read_named_ids(input, "ids.txt", "UniqueID")
+            .take(3)
+            .map(|id| id.map_err(|failure| failure.to_string()))
+            .collect();
+        assert_eq!(
+            results,
+            [Err(
+                "track: reading IDs failed: cannot read line 1 of ids.txt: always fails".to_owned()
+            )]
+        );
+    }
+
+    #[test]
+    fn read_ids_names_invalid_utf8_line() {
+        let input: &[u8] = b"a\nb\xff\nc\n";
+        let results: Vec<_> = read_named_ids(input, "ids.txt", "UniqueID")
+            .map(|id| id.map_err(|failure| failure.to_string()))
+            .collect();
+        assert_eq!(
+            results,
+            [
+                Ok("a".to_owned()),
+                Err(
+                    "track: reading IDs failed: line 2 of ids.txt is not valid UTF-8\n  \
+                     hint: save the file as UTF-8"
+                        .to_owned()
+                )
+            ]
         );
     }
 

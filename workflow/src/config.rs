@@ -105,6 +105,50 @@ pub struct Setting {
     pub source: Source,
 }
 
+/// The way the client logs in.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Login {
+    /// OAuth client credentials of an installed package, exchanged for an access token.
+    ClientCredentials,
+    /// A WS-Security UsernameToken with an API user's name and password.
+    UsernameToken,
+}
+
+/// A credential setting with its environment variable and its name in messages.
+struct CredentialName {
+    key: &'static str,
+    env: &'static str,
+    noun: &'static str,
+}
+
+/// The two credential pairs, each of whose settings needs the other.
+const CREDENTIAL_PAIRS: [[CredentialName; 2]; 2] = [
+    [
+        CredentialName {
+            key: "client_id",
+            env: "SFMC_CLIENT_ID",
+            noun: "client ID",
+        },
+        CredentialName {
+            key: "client_secret",
+            env: "SFMC_CLIENT_SECRET",
+            noun: "client secret",
+        },
+    ],
+    [
+        CredentialName {
+            key: "username",
+            env: "SFMC_USERNAME",
+            noun: "user name",
+        },
+        CredentialName {
+            key: "password",
+            env: "SFMC_PASSWORD",
+            noun: "password",
+        },
+    ],
+];
+
 /// The resolved settings.
 #[derive(Clone, Debug, Default)]
 pub struct Settings {
@@ -181,11 +225,24 @@ impl Settings {
         self.get(name).unwrap_or_default()
     }
 
-    /// Builds the SOAP client: OAuth client credentials when `client_id` and
+    /// Returns the login the client uses: OAuth client credentials when `client_id` and
     /// `client_secret` are set, else a UsernameToken when `username` and `password` are.
+    pub fn login(&self) -> Option<Login> {
+        let set = |name| self.get(name).is_some();
+        if set("client_id") && set("client_secret") {
+            Some(Login::ClientCredentials)
+        } else if set("username") && set("password") {
+            Some(Login::UsernameToken)
+        } else {
+            None
+        }
+    }
+
+    /// Builds the SOAP client with the credentials [`Settings::login`] chooses.
     ///
     /// # Errors
-    /// A usage failure when no credentials are complete or the endpoints are invalid.
+    /// A usage failure when no credentials are complete, naming the missing setting, or
+    /// when the endpoints are invalid.
     pub fn client(&self) -> Result<Client, Failure> {
         let step = "configuration";
         let mut builder = Client::builder();
@@ -198,34 +255,58 @@ impl Settings {
         if let Some(url) = self.get("auth_endpoint") {
             builder = builder.auth_endpoint(url);
         }
-        builder = match (
-            self.get("client_id"),
-            self.get("client_secret"),
-            self.get("username"),
-            self.get("password"),
-        ) {
-            (Some(id), Some(secret), _, _) => {
-                let mut credentials = ClientCredentials::new(id, secret);
+        builder = match self.login() {
+            Some(Login::ClientCredentials) => {
+                let id = self.value("client_id");
+                let mut credentials = ClientCredentials::new(id, self.value("client_secret"));
                 if let Some(account_id) = self.get("account_id") {
                     credentials = credentials.account_id(account_id);
                 }
                 builder.credentials(credentials)
             }
-            (_, _, Some(username), Some(password)) => {
-                builder.credentials(UsernameToken::new(username, password))
-            }
-            _ => {
-                return Err(Failure::usage(step, "no credentials are configured").hint(
-                    "set SFMC_CLIENT_ID and SFMC_CLIENT_SECRET (with SFMC_SUBDOMAIN), or \
-                     SFMC_USERNAME and SFMC_PASSWORD (with SFMC_SOAP_ENDPOINT), as flags, \
-                     environment variables or in the config file",
-                ));
-            }
+            Some(Login::UsernameToken) => builder.credentials(UsernameToken::new(
+                self.value("username"),
+                self.value("password"),
+            )),
+            None => return Err(self.missing_credentials()),
         };
         builder.build().map_err(|error| {
             Failure::usage(step, error.to_string())
                 .hint("check the subdomain and the endpoint URLs")
         })
+    }
+
+    /// Returns the failure for settings without a complete login, naming the setting that
+    /// is missing from each half-set pair.
+    fn missing_credentials(&self) -> Failure {
+        let mut halves = Vec::new();
+        let mut missing = Vec::new();
+        for [first, second] in &CREDENTIAL_PAIRS {
+            let (set, unset) = match (self.get(first.key), self.get(second.key)) {
+                (Some(_), None) => (first, second),
+                (None, Some(_)) => (second, first),
+                _ => continue,
+            };
+            halves.push(format!(
+                "the {} is set but the {} is not",
+                set.noun, unset.noun
+            ));
+            missing.push(format!(
+                "{} (flag --{}, or {} in the config file)",
+                unset.env,
+                unset.key.replace('_', "-"),
+                unset.key
+            ));
+        }
+        if halves.is_empty() {
+            return Failure::usage("configuration", "no credentials are configured").hint(
+                "set SFMC_CLIENT_ID and SFMC_CLIENT_SECRET (with SFMC_SUBDOMAIN), or \
+                 SFMC_USERNAME and SFMC_PASSWORD (with SFMC_SOAP_ENDPOINT), as flags, \
+                 environment variables or in the config file",
+            );
+        }
+        Failure::usage("configuration", halves.join(", and "))
+            .hint(format!("set {}", missing.join(", or ")))
     }
 
     /// Writes one line per setting: its name, its value (or `set` for a secret) and its

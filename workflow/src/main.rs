@@ -3,7 +3,7 @@
 use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::io::{IsTerminal as _, Write as _};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::time::Duration;
 
@@ -190,8 +190,9 @@ struct TrackArgs {
     /// File of UniqueIDs, one per line, or CSV with a column named like --attribute
     #[arg(long, value_name = "FILE")]
     unique_ids: Option<PathBuf>,
-    /// IDs per send log lookup in bulk mode
-    #[arg(long, value_name = "N", default_value_t = bulk::DEFAULT_BATCH_SIZE)]
+    /// IDs per send log lookup in bulk mode, 1 or more
+    #[arg(long, value_name = "N", default_value_t = bulk::DEFAULT_BATCH_SIZE,
+          value_parser = parse_batch_size)]
     batch_size: usize,
     /// Batches in flight at once in bulk mode, 1 to 20
     #[arg(long, value_name = "N", default_value_t = bulk::DEFAULT_CONCURRENCY,
@@ -199,6 +200,15 @@ struct TrackArgs {
     concurrency: usize,
     #[command(flatten)]
     options: TrackOptions,
+}
+
+fn parse_batch_size(text: &str) -> Result<usize, String> {
+    match text.parse::<usize>() {
+        Ok(value) if value >= 1 => Ok(value),
+        _ => Err(format!(
+            "invalid batch size `{text}`: use a number of 1 or more"
+        )),
+    }
 }
 
 fn parse_concurrency(text: &str) -> Result<usize, String> {
@@ -216,8 +226,8 @@ struct TrackOptions {
     /// Event types to retrieve: sent,open,click,bounce,unsub,notsent,delivered or all
     #[arg(long, default_value = "all", value_parser = parse_events)]
     events: EventList,
-    /// How long to look for the send log row, such as 90s, 5m or 1h; one UniqueID only
-    /// [default: 0 for track, 5m for run]
+    /// How long to look for the send log row, such as 90s, 5m or 1h (a number without a
+    /// unit is seconds). One UniqueID only [default: 0 for track, 5m for run]
     #[arg(long, value_name = "DURATION", value_parser = track::parse_duration)]
     wait: Option<Duration>,
     /// Send log column with the SubscriberID [default: SubscriberID or SubID, whichever
@@ -225,7 +235,8 @@ struct TrackOptions {
     #[arg(long, value_name = "NAME")]
     subscriber_column: Option<String>,
     /// Keep looking for new events for this long after the send log row is found, such as
-    /// 1h, and print each new event as it arrives (one UniqueID only)
+    /// 1h (a number without a unit is seconds), and print each new event as it arrives (one
+    /// UniqueID only)
     #[arg(long, value_name = "DURATION", value_parser = track::parse_duration)]
     follow: Option<Duration>,
     #[command(flatten)]
@@ -285,18 +296,31 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
     let env = |name: &str| std::env::var(name).ok();
     let settings = Settings::resolve(&cli.settings.values(), &env, cli.settings.config.as_deref())?;
     let objects = Objects::from_settings(&settings)?;
-    match cli.command {
+    let login = settings.login();
+    run_command(cli.command, &settings, &objects)
+        .await
+        .map_err(|failure| failure.with_settings_hint(login))
+}
+
+async fn run_command(
+    command: Command,
+    settings: &Settings,
+    objects: &Objects,
+) -> Result<(), Failure> {
+    match command {
         Command::Config {
             command: ConfigCommand::Check,
-        } => config_check(&settings).await,
+        } => config_check(settings).await,
         Command::Setup { publish } => {
             let client = settings.client()?;
-            setup::run(&client, &objects, publish, &mut print_line).await?;
+            // The lines are setup's result, so they go to standard output, unlike the same
+            // lines as progress of `run`.
+            setup::run(&client, objects, publish, &mut |line| println!("{line}")).await?;
             Ok(())
         }
         Command::Send(args) => {
             let client = settings.client()?;
-            let receipt = send::run(&client, &objects, &send_request(&args)).await?;
+            let receipt = send::run(&client, objects, &send_request(&args)).await?;
             eprintln!(
                 "queued a triggered send to {} (subscriber key {}) on definition {}",
                 args.to, receipt.subscriber_key, objects.definition_key
@@ -307,28 +331,26 @@ async fn execute(cli: Cli) -> Result<(), Failure> {
             println!("{}", receipt.unique_id);
             Ok(())
         }
-        Command::Track(args) => {
-            let client = settings.client()?;
-            match (&args.unique_id, &args.unique_ids) {
-                (Some(unique_id), _) => {
-                    let unique_id = unique_id.clone();
-                    track_and_print(&client, &objects, unique_id, &args.options, Duration::ZERO)
-                        .await
-                }
-                (None, Some(path)) => track_bulk(&client, &objects, path, &args).await,
-                (None, None) => unreachable!("clap requires one of the two"),
+        Command::Track(args) => match (&args.unique_id, &args.unique_ids) {
+            (Some(unique_id), _) => {
+                let client = settings.client()?;
+                let unique_id = unique_id.clone();
+                track_and_print(&client, objects, unique_id, &args.options, Duration::ZERO).await
             }
-        }
+            (None, Some(path)) => {
+                check_bulk_flags(&args.options)?;
+                check_regular_file(path)?;
+                let client = settings.client()?;
+                track_bulk(&client, objects, path, &args).await
+            }
+            (None, None) => unreachable!("clap requires one of the two"),
+        },
         Command::Run { send, track } => {
             let client = settings.client()?;
-            run(&client, &objects, &send, &track).await
+            run(&client, objects, &send, &track).await
         }
         Command::Demo { .. } => unreachable!("handled above"),
     }
-}
-
-fn print_line(line: &str) {
-    println!("{line}");
 }
 
 /// The time between two frames of the spinner.
@@ -437,24 +459,26 @@ async fn track_and_print(
     .map_err(|error| Failure::usage("output", format!("cannot write the output: {error}")))
 }
 
+/// Runs setup, send and track. The progress of each step goes to standard error, so that
+/// standard output carries only the tracking result.
 async fn run(
     client: &Client,
     objects: &Objects,
     send_args: &SendArgs,
     track_options: &TrackOptions,
 ) -> Result<(), Failure> {
-    println!("== setup");
-    setup::run(client, objects, false, &mut print_line).await?;
-    println!("== send");
+    eprintln!("== setup");
+    setup::run(client, objects, false, &mut |line| eprintln!("{line}")).await?;
+    eprintln!("== send");
     let receipt = send::run(client, objects, &send_request(send_args)).await?;
-    println!(
+    eprintln!(
         "sent to {} with {} {}",
         send_args.to, objects.attribute, receipt.unique_id
     );
     if let Some(note) = receipt.status_note(&objects.definition_key) {
-        println!("{note}");
+        eprintln!("{note}");
     }
-    println!("== track");
+    eprintln!("== track");
     let default_wait = Duration::from_secs(300);
     track_and_print(
         client,
@@ -489,7 +513,7 @@ async fn demo(unique_id: Option<String>, output: &OutputOptions) -> Result<(), F
             format!("cannot start the emulator on 127.0.0.1: {error}"),
         )
     })?;
-    println!("emulator listening on {}", emulator.url());
+    eprintln!("emulator listening on {}", emulator.url());
 
     let flags = BTreeMap::from([
         ("soap_endpoint", emulator.soap_url()),
@@ -539,33 +563,80 @@ fn demo_scenario() -> Vec<ScenarioEvent> {
     ]
 }
 
+/// Rejects the flags of `track` that take one UniqueID when `--unique-ids` is given.
+fn check_bulk_flags(options: &TrackOptions) -> Result<(), Failure> {
+    let flag = if options.follow.is_some() {
+        "--follow"
+    } else if options.wait.is_some() {
+        "--wait"
+    } else {
+        return Ok(());
+    };
+    Err(Failure::usage(
+        "track",
+        format!("{flag} takes one UniqueID, not --unique-ids"),
+    ))
+}
+
+/// Checks that `path` is a regular file, which `track --unique-ids` reads twice.
+// Limitation: a pipe, such as the `<(command)` of a shell, is rejected, because the IDs
+// are read once to count them for the progress bar and again to track them.
+fn check_regular_file(path: &Path) -> Result<(), Failure> {
+    let step = "track: reading IDs";
+    let metadata = std::fs::metadata(path).map_err(|error| {
+        Failure::usage(step, format!("cannot open {}: {error}", path.display()))
+    })?;
+    if metadata.is_file() {
+        return Ok(());
+    }
+    let (what, hint) = if metadata.is_dir() {
+        (
+            "a directory",
+            "give --unique-ids a file of UniqueIDs, one per line or in a CSV column",
+        )
+    } else {
+        (
+            "not a regular file",
+            "save the IDs to a file and give its path, because the IDs are read twice: \
+             once to count them and once to track them",
+        )
+    };
+    Err(Failure::usage(step, format!("{} is {what}", path.display())).hint(hint))
+}
+
+/// Returns `count` and `noun`, with the plural `nouns` unless `count` is 1.
+fn count_of(count: u64, noun: &str, nouns: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {nouns}")
+    }
+}
+
 /// Tracks the IDs of the file at `path` in bulk and streams the records to standard output.
 /// Ctrl-C stops after the records written so far, and closes a JSON array.
 async fn track_bulk(
     client: &Client,
     objects: &Objects,
-    path: &std::path::Path,
+    path: &Path,
     args: &TrackArgs,
 ) -> Result<(), Failure> {
+    let name = path.display().to_string();
     let open = || {
         std::fs::File::open(path)
             .map(std::io::BufReader::new)
             .map_err(|error| {
-                Failure::usage(
-                    "track: reading IDs",
-                    format!("cannot open {}: {error}", path.display()),
-                )
+                Failure::usage("track: reading IDs", format!("cannot open {name}: {error}"))
             })
     };
-    if args.options.follow.is_some() {
-        return Err(Failure::usage(
-            "track",
-            "--follow takes one UniqueID, not --unique-ids",
-        ));
-    }
     // A first pass counts the IDs for the progress bar, reading the file the way the run
-    // reads it, so that a CSV header is not counted.
-    let total = bulk::read_ids(open()?, &objects.attribute).count() as u64;
+    // reads it, so that a CSV header is not counted. It also finds an unreadable line
+    // before any call to the service.
+    let mut total = 0;
+    for id in bulk::read_named_ids(open()?, &name, &objects.attribute) {
+        id?;
+        total += 1;
+    }
     let column = track::send_log_subscriber_column(
         client,
         objects,
@@ -578,7 +649,7 @@ async fn track_bulk(
         batch_size: args.batch_size,
         concurrency: args.concurrency,
     };
-    let ids = bulk::read_ids(open()?, &objects.attribute);
+    let ids = bulk::read_named_ids(open()?, &name, &objects.attribute);
 
     let output_error = |error: std::io::Error| {
         Failure::usage("output", format!("cannot write the output: {error}"))
@@ -621,9 +692,12 @@ async fn track_bulk(
         summary.calls as f64 / summary.ids as f64
     };
     eprintln!(
-        "tracked {} IDs: {} found, {} without a send log row; {} Retrieve calls ({per_id:.4} per ID), \
-         after 1 for the send log's columns",
-        summary.ids, summary.found, summary.not_found, summary.calls
+        "tracked {}: {} found, {} without a send log row; {} ({per_id:.4} per ID), after 1 for \
+         the send log's columns",
+        count_of(summary.ids, "ID", "IDs"),
+        summary.found,
+        summary.not_found,
+        count_of(summary.calls, "Retrieve call", "Retrieve calls"),
     );
     Ok(())
 }

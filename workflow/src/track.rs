@@ -604,18 +604,28 @@ fn extra_text(extra: &sfmc_runtime::xml::Extra, name: &str) -> Option<String> {
     )
 }
 
-/// Parses a duration such as `90`, `90s`, `500ms`, `5m` or `1h` (a bare number is seconds).
+/// The maximum duration [`parse_duration`] accepts: a year, far beyond any wait for a send
+/// log row, and short enough that adding it to the current time cannot overflow.
+pub const MAX_DURATION: Duration = Duration::from_secs(365 * 24 * 3600);
+
+/// Parses a duration such as `500ms`, `90s`, `5m` or `1h`. A number without a unit, such as
+/// `90`, is seconds.
 ///
 /// # Errors
-/// Returns the message for text that is not such a duration.
+/// Returns the message for text that is not such a duration, or one longer than
+/// [`MAX_DURATION`].
 pub fn parse_duration(text: &str) -> Result<Duration, String> {
     let text = text.trim();
     let split = text
         .find(|c: char| !c.is_ascii_digit())
         .unwrap_or(text.len());
     let (digits, unit) = text.split_at(split);
-    let invalid =
-        || format!("invalid duration `{text}`: use a number with ms, s, m or h, such as 90s");
+    let invalid = || {
+        format!(
+            "invalid duration `{text}`: use a number with ms, s, m or h, such as 90s or 5m \
+             (a number without a unit is seconds)"
+        )
+    };
     let amount: u64 = digits.parse().map_err(|_| invalid())?;
     let duration = match unit {
         "ms" => Duration::from_millis(amount),
@@ -624,6 +634,12 @@ pub fn parse_duration(text: &str) -> Result<Duration, String> {
         "h" => Duration::from_secs(amount.saturating_mul(3600)),
         _ => return Err(invalid()),
     };
+    if duration > MAX_DURATION {
+        return Err(format!(
+            "invalid duration `{text}`: use at most {}h (365 days)",
+            MAX_DURATION.as_secs() / 3600
+        ));
+    }
     Ok(duration)
 }
 
@@ -662,8 +678,19 @@ mod tests {
         assert_eq!(
             parse_duration("5 min"),
             Err(
-                "invalid duration `5 min`: use a number with ms, s, m or h, such as 90s".to_owned()
+                "invalid duration `5 min`: use a number with ms, s, m or h, such as 90s or 5m \
+                 (a number without a unit is seconds)"
+                    .to_owned()
             )
+        );
+        assert_eq!(parse_duration("8760h"), Ok(MAX_DURATION));
+        assert_eq!(
+            parse_duration("8761h"),
+            Err("invalid duration `8761h`: use at most 8760h (365 days)".to_owned())
+        );
+        assert_eq!(
+            parse_duration("18446744073709551615"),
+            Err("invalid duration `18446744073709551615`: use at most 8760h (365 days)".to_owned())
         );
         assert_eq!(format_duration(Duration::from_millis(1500)), "1500ms");
         assert_eq!(format_duration(Duration::from_secs(30)), "30s");
