@@ -36,22 +36,12 @@ pub(crate) fn check_schema(filter: &AnyFilterPart, element: &str) -> Result<(), 
                     "Instance validation error: '{value}' is not a valid value for SimpleOperators."
                 )));
             }
-            if let Some(missing) = simple.extra.missing.first() {
-                return Err(Fault::unreadable(format!(
-                    "The element {missing} of {element} is missing."
-                )));
-            }
             Ok(())
         }
         AnyFilterPart::ComplexFilterPart(complex) => {
             if let LogicalOperators::Unknown(value) = &complex.logical_operator {
                 return Err(Fault::unreadable(format!(
                     "Instance validation error: '{value}' is not a valid value for LogicalOperators."
-                )));
-            }
-            if let Some(missing) = complex.extra.missing.first() {
-                return Err(Fault::unreadable(format!(
-                    "The element {missing} of {element} is missing."
                 )));
             }
             check_schema(&complex.left_operand, "LeftOperand")?;
