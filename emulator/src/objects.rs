@@ -516,7 +516,7 @@ fn trigger_send(
         });
     }
     if pending.is_empty() {
-        // The service's result for this code tells the client to check SubscriberFailures,
+        // The service's message for this code directs the client to SubscriberFailures,
         // so the failed result lists why each subscriber failed.
         return Err(Failure {
             code: 180008,

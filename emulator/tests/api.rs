@@ -679,8 +679,8 @@ async fn send_new_definition_18001() {
     );
 }
 
-/// A send whose every subscriber fails gets ErrorCode 180008, and SubscriberFailures says
-/// why each one failed.
+/// A send whose every subscriber fails gets ErrorCode 180008, and SubscriberFailures gives
+/// each subscriber's own error.
 #[tokio::test]
 async fn send_without_valid_subscriber_180008() {
     let emulator = start(Config::default()).await;

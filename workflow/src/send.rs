@@ -175,8 +175,8 @@ pub async fn run(
         .hint(hint)
     };
     // The subscriber failures are read before the overall status is checked, because they
-    // say why a send failed: the service fails a send none of whose subscribers is valid
-    // with ErrorCode 180008, and lists the reasons only there.
+    // carry the reason. The service fails a send none of whose subscribers is valid with
+    // ErrorCode 180008, and only SubscriberFailures gives each subscriber's error.
     let response = client.create(&create).await.map_err(rejected)?;
     for result in &response.results {
         let AnyCreateResult::TriggeredSendCreateResult(result) = result else {
