@@ -687,6 +687,7 @@ async fn send_without_valid_subscriber_180008() {
     let client = client(&emulator);
     send_setup(&client, "welcome").await;
     set_status(&client, "welcome", TriggeredSendStatusEnum::Active).await;
+
     let mut request = send("welcome", "not-an-address", "u-3");
     let AnyApiObject::TriggeredSend(triggered) = &mut request.objects[0] else {
         unreachable!("send builds a TriggeredSend");
@@ -699,6 +700,7 @@ async fn send_without_valid_subscriber_180008() {
         },
     );
     let response = client.create(&request).await.unwrap();
+
     assert_eq!(response.overall_status, "Error");
     let result = send_result(&response);
     assert_eq!(result.status_code, "Error");
@@ -707,6 +709,7 @@ async fn send_without_valid_subscriber_180008() {
         result.status_message,
         "Unable to queue Triggered Send request. There are no valid subscribers."
     );
+
     let failures: Vec<_> = result
         .subscriber_failures
         .iter()
